@@ -1,0 +1,46 @@
+"""``/health/``: is the database, the cache and (when configured) the broker reachable?"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _check_cache() -> str:
+    cache.set("health:ping", "pong", 10)
+    return "ok" if cache.get("health:ping") == "pong" else "cache did not return the value"
+
+
+def _check_broker() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "in-process"
+    from factcheck.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    results: dict[str, str] = {}
+    for name, check in CHECKS.items():
+        try:
+            results[name] = check()
+        except Exception as error:
+            results[name] = f"error: {error.__class__.__name__}: {error}"
+    healthy = all(v in ("ok", "in-process") for v in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **results}, status=200 if healthy else 503
+    )

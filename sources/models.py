@@ -1,0 +1,1 @@
+"""Sources, citations and snapshots (see the sources issue)."""
