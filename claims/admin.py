@@ -7,11 +7,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import anchoring, services
+from .admin_split import SplitViewMixin
 from .errors import DeskError
 from .models import Article, Claim, Correction, Rating, RatingScale, Speaker, Verdict
 
@@ -47,8 +49,16 @@ def status_badge(claim: Claim) -> str:
 # --- Articles ---------------------------------------------------------------------------
 
 
-class ArticleAdmin(DeskErrorMessages, SimpleHistoryAdmin):
-    list_display = ("title", "outlet", "language", "published_on", "claim_count", "created_at")
+class ArticleAdmin(SplitViewMixin, DeskErrorMessages, SimpleHistoryAdmin):
+    list_display = (
+        "title",
+        "outlet",
+        "language",
+        "published_on",
+        "claim_count",
+        "split_link",
+        "created_at",
+    )
     list_filter = ("language", "outlet")
     search_fields = ("title", "outlet", "url")
     date_hierarchy = "created_at"
@@ -65,6 +75,14 @@ class ArticleAdmin(DeskErrorMessages, SimpleHistoryAdmin):
     @admin.display(description=_("claims"), ordering="claim_total")
     def claim_count(self, obj: Article) -> int:
         return obj.claim_total
+
+    @admin.display(description=_("split"))
+    def split_link(self, obj: Article) -> str:
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            reverse("admin:claims_article_split", args=[obj.pk]),
+            _("Split into claims"),
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -104,6 +122,7 @@ class SpeakerAdmin(SimpleHistoryAdmin):
     list_display = ("name", "kind", "description", "alias_list", "wikidata_id", "claim_count")
     list_filter = ("kind",)
     search_fields = ("name", "slug", "aliases", "description", "wikidata_id")
+    ordering = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
     def get_queryset(self, request):

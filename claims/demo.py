@@ -20,15 +20,15 @@ SEED_TITLE = "Unruhen in Kasachstan: Tokajew bittet von Russland geführtes Bün
 SEED_OUTLET = "Nachrichtenagentur (Beispiel)"
 
 DEMO_SPEAKERS = [
-    # name, kind, aliases, description, wikidata id
+    # name, kind, aliases, description, pronoun
     (
         "Kassym-Schomart Tokajew",
         Speaker.Kind.PERSON,
         ["Tokajew", "Kassym-Jomart Tokayev", "Tokayev"],
         "Staatschef Kasachstans",
-        "",
+        "m",
     ),
-    ("Jen Psaki", Speaker.Kind.PERSON, ["Psaki"], "Sprecherin des Weißen Hauses", ""),
+    ("Jen Psaki", Speaker.Kind.PERSON, ["Psaki"], "Sprecherin des Weißen Hauses", "f"),
     (
         "Außenministerium Russlands",
         Speaker.Kind.ORGANIZATION,
@@ -85,14 +85,10 @@ def demo_load(*, reset_passwords: bool = False) -> DemoResult:
             published_on=published_on,
         )
 
-    for name, kind, aliases, description, wikidata_id in DEMO_SPEAKERS:
+    for name, kind, aliases, description, pronoun in DEMO_SPEAKERS:
         if not Speaker.objects.filter(name=name).exists():
             services.speaker_create(
-                name=name,
-                kind=kind,
-                aliases=aliases,
-                description=description,
-                wikidata_id=wikidata_id,
+                name=name, kind=kind, aliases=aliases, description=description, pronoun=pronoun
             )
 
     user_model = get_user_model()

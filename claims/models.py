@@ -89,6 +89,13 @@ class Speaker(models.Model):
         help_text=_("Other names and misspellings that refer to this speaker."),
     )
     description = models.CharField(_("role or description"), max_length=300, blank=True)
+    pronoun = models.CharField(
+        _("pronoun"),
+        max_length=1,
+        blank=True,
+        choices=[("f", _("she / sie")), ("m", _("he / er"))],
+        help_text=_("Lets claim suggestions resolve “sagte sie” or “he said” to this speaker."),
+    )
     wikidata_id = models.CharField(
         _("Wikidata id"), max_length=20, blank=True, validators=[wikidata_validator]
     )
@@ -389,3 +396,38 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return self.note[:80]
+
+
+class DismissedSuggestion(models.Model):
+    """A suggested span the desk decided is not a claim; it is not suggested again."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="dismissals"
+    )
+    start = models.PositiveIntegerField(_("start"))
+    end = models.PositiveIntegerField(_("end"))
+    exact = models.TextField(_("quote"))
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dismissed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    dismissed_at = models.DateTimeField(_("dismissed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dismissed suggestion")
+        verbose_name_plural = _("dismissed suggestions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "start", "end"], name="dismissal_unique_span"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="dismissal_span_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.exact[:80]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
@@ -19,9 +20,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import anchoring
-from .defaults import EDITOR_GROUP, FACT_CHECKER_GROUP
+from .defaults import EDITOR_GROUP, FACT_CHECKER_GROUP, sync_desk_groups
 from .errors import InvalidInput, NotAllowed, StaleVersion
-from .models import Article, Claim, Rating, Speaker, Verdict
+from .models import Article, Claim, DismissedSuggestion, Rating, Speaker, Verdict
 
 User = get_user_model()
 
@@ -210,6 +211,7 @@ def speaker_create(
     aliases: list[str] | None = None,
     description: str = "",
     wikidata_id: str = "",
+    pronoun: str = "",
 ) -> Speaker:
     name = (name or "").strip()
     if not name:
@@ -221,6 +223,7 @@ def speaker_create(
         aliases=[a.strip() for a in aliases or [] if a.strip()],
         description=description,
         wikidata_id=wikidata_id,
+        pronoun=pronoun,
     )
     _full_clean(speaker)
     speaker.save()
@@ -407,8 +410,30 @@ def desk_user_create(*, username: str, role: str, password: str | None = None) -
     user.save()
     group = Group.objects.filter(name=ROLES[role]).first()
     if group is None:
-        raise InvalidInput(
-            _("The group %(group)s is missing; run migrate.") % {"group": ROLES[role]}
-        )
+        # The groups come with the migrations; a flushed database gets them back here.
+        sync_desk_groups(django_apps)
+        group = Group.objects.get(name=ROLES[role])
     user.groups.add(group)
     return user, password
+
+
+# --- Suggestions --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_dismiss(
+    *, article: Article, start: int, end: int, user: AbstractBaseUser | None = None
+) -> DismissedSuggestion:
+    """Mark a suggested span as not a claim; it is not suggested again."""
+    _require(user, "claims.add_claim", _("You may not work on claims."))
+    try:
+        selector = anchoring.selector_for_span(article.text, start, end)
+    except anchoring.SpanError as error:
+        raise InvalidInput(str(error)) from error
+    dismissal, _created = DismissedSuggestion.objects.get_or_create(
+        article=article,
+        start=selector.start,
+        end=selector.end,
+        defaults={"exact": selector.exact, "dismissed_by": user},
+    )
+    return dismissal

@@ -1,0 +1,446 @@
+/* The split view: select words in an article, save them as an attributed claim.
+ *
+ * Positions are W3C TextPositionSelector offsets in Unicode code points (the server's
+ * Python string indices), so every count here goes through codePoints(); JavaScript's own
+ * string indices count UTF-16 units and differ on astral characters.
+ */
+(function () {
+  "use strict";
+
+  const $ = (id) => document.getElementById(id);
+  const data = JSON.parse($("split-data").textContent);
+  const root = $("split");
+  const textEl = $("split-text");
+  const form = $("claim-form");
+  const canAdd = root.dataset.canAdd === "1";
+  const codePoints = (s) => Array.from(s);
+  const chars = codePoints(data.text);
+  const csrf = (document.cookie.match(/(?:^|; )csrftoken=([^;]*)/) || [])[1] || "";
+
+  let claims = data.claims.slice();
+  let suggestions = [];
+  let current = -1; // index of the focused suggestion
+  let pending = null; // {start, end, quote}
+  let speakerChoices = new Map(); // name -> id
+
+  function slice(start, end) {
+    return chars.slice(start, end).join("");
+  }
+
+  async function call(url, body, method) {
+    const response = await fetch(url, {
+      method: method || "POST",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": decodeURIComponent(csrf)},
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    let payload = {};
+    try { payload = await response.json(); } catch (e) { payload = {error: response.statusText}; }
+    if (!response.ok) throw new Error(payload.error || response.statusText);
+    return payload;
+  }
+
+  /* --- Rendering the text with its claims ---------------------------------------- */
+
+  function render() {
+    const cuts = new Set([0, chars.length]);
+    for (const c of claims) { cuts.add(c.start); cuts.add(c.end); }
+    const points = Array.from(cuts).sort((a, b) => a - b);
+    const fragment = document.createDocumentFragment();
+    for (let i = 0; i < points.length - 1; i++) {
+      const [a, b] = [points[i], points[i + 1]];
+      const covering = claims.filter((c) => c.start <= a && c.end >= b);
+      const piece = document.createTextNode(slice(a, b));
+      if (!covering.length) { fragment.appendChild(piece); continue; }
+      const top = covering[covering.length - 1];
+      const mark = document.createElement("mark");
+      mark.className = "claim status-" + top.status + (top.anchor === "orphaned" ? " orphan" : "");
+      mark.style.backgroundColor = top.colour;
+      mark.dataset.claim = top.id;
+      mark.title = covering.map((c) => c.speaker.name + " · " + c.status_label + " · " + c.claim).join("\n");
+      mark.appendChild(piece);
+      fragment.appendChild(mark);
+    }
+    textEl.replaceChildren(fragment);
+    renderClaims();
+  }
+
+  function renderClaims() {
+    const list = $("claims");
+    list.replaceChildren();
+    for (const c of claims.slice().sort((x, y) => x.start - y.start)) {
+      const li = document.createElement("li");
+      const swatch = document.createElement("span");
+      swatch.className = "swatch";
+      swatch.style.backgroundColor = c.colour;
+      const link = document.createElement("a");
+      link.href = c.url;
+      link.textContent = c.claim;
+      const meta = document.createElement("span");
+      meta.className = "split-hint";
+      meta.textContent = " — " + c.speaker.name + " · " + c.status_label +
+        (c.rating ? " · " + c.rating : "") + (c.anchor === "orphaned" ? " · ⚠ " + c.anchor : "");
+      li.append(swatch, link, meta);
+      list.appendChild(li);
+    }
+  }
+
+  /* --- Selection → code point offsets --------------------------------------------- */
+
+  function offsetOf(node, unitOffset) {
+    // Code points before (node, unitOffset) inside textEl.
+    let total = 0;
+    const walker = document.createTreeWalker(textEl, NodeFilter.SHOW_TEXT);
+    let n;
+    while ((n = walker.nextNode())) {
+      if (n === node) return total + codePoints(n.data.slice(0, unitOffset)).length;
+      total += codePoints(n.data).length;
+    }
+    if (node === textEl) {
+      // Offsets relative to the element count child nodes.
+      let before = 0;
+      for (let i = 0; i < unitOffset && i < textEl.childNodes.length; i++) {
+        before += codePoints(textEl.childNodes[i].textContent).length;
+      }
+      return before;
+    }
+    return null;
+  }
+
+  function currentSelection() {
+    const sel = window.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+    const range = sel.getRangeAt(0);
+    if (!textEl.contains(range.commonAncestorContainer)) return null;
+    let start = offsetOf(range.startContainer, range.startOffset);
+    let end = offsetOf(range.endContainer, range.endOffset);
+    if (start === null || end === null) return null;
+    // Trim surrounding whitespace the way a person means it.
+    while (start < end && /\s/.test(chars[start])) start++;
+    while (end > start && /\s/.test(chars[end - 1])) end--;
+    if (end <= start) return null;
+    return {start, end, quote: slice(start, end)};
+  }
+
+  function selectSpan(start, end) {
+    const walker = document.createTreeWalker(textEl, NodeFilter.SHOW_TEXT);
+    let total = 0, n, range = document.createRange(), started = false;
+    const unitIndex = (s, cps) => codePoints(s).slice(0, cps).join("").length;
+    while ((n = walker.nextNode())) {
+      const len = codePoints(n.data).length;
+      if (!started && start <= total + len) { range.setStart(n, unitIndex(n.data, start - total)); started = true; }
+      if (started && end <= total + len) { range.setEnd(n, unitIndex(n.data, end - total)); break; }
+      total += len;
+    }
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    const rect = range.getBoundingClientRect();
+    if (rect.top < 0 || rect.bottom > window.innerHeight) {
+      (range.startContainer.parentElement || textEl).scrollIntoView({block: "center"});
+    }
+  }
+
+  /* --- The claim form --------------------------------------------------------------- */
+
+  function openForm(span, speaker, attribution) {
+    if (!canAdd) return;
+    pending = span;
+    $("form-quote").textContent = "„" + span.quote + "“";
+    $("form-span").textContent = span.start + "–" + span.end;
+    $("form-speaker").value = speaker ? speaker.name : "";
+    if (speaker && speaker.id) speakerChoices.set(speaker.name, speaker.id);
+    $("form-attribution").value = attribution || "direct";
+    $("form-claim").value = "";
+    $("form-error").textContent = "";
+    $("already-checked").replaceChildren();
+    updateSpeakerHint();
+    updateCount();
+    form.hidden = false;
+    (speaker ? $("form-claim") : $("form-speaker")).focus();
+  }
+
+  function closeForm() {
+    form.hidden = true;
+    pending = null;
+    textEl.focus();
+  }
+
+  function updateCount() {
+    const n = codePoints($("form-claim").value).length;
+    const el = $("claim-count");
+    el.textContent = n + " / 75";
+    el.classList.toggle("over", n > 75);
+  }
+
+  function updateSpeakerHint() {
+    const name = $("form-speaker").value.trim();
+    const known = speakerChoices.get(name);
+    $("speaker-hint").textContent = !name ? "" :
+      known ? "✓ " + name : "＋ " + gettext("New speaker") + ": " + name;
+    const aliasRow = $("alias-row");
+    aliasRow.hidden = !name || !!known || speakerChoices.size === 0;
+    if (!aliasRow.hidden) {
+      $("alias-button").textContent = gettext("Add as alias of…");
+    }
+  }
+
+  function gettext(s) { return (window.gettext ? window.gettext(s) : s); }
+
+  let searchTimer = null;
+  function searchSpeakers() {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(async () => {
+      const term = $("form-speaker").value.trim();
+      const params = new URLSearchParams({app_label: "claims", model_name: "claim", field_name: "speaker", term});
+      try {
+        const r = await fetch(data.urls.speaker_search + "?" + params, {credentials: "same-origin"});
+        const payload = await r.json();
+        const list = $("speaker-options");
+        list.replaceChildren();
+        for (const item of payload.results || []) {
+          speakerChoices.set(item.text, Number(item.id));
+          const option = document.createElement("option");
+          option.value = item.text;
+          list.appendChild(option);
+        }
+        updateSpeakerHint();
+      } catch (e) { /* the hint stays as it was */ }
+    }, 150);
+  }
+
+  let similarTimer = null;
+  function searchSimilar() {
+    clearTimeout(similarTimer);
+    similarTimer = setTimeout(async () => {
+      const q = $("form-claim").value.trim();
+      if (q.length < 8) { $("already-checked").replaceChildren(); return; }
+      try {
+        const r = await fetch(data.urls.similar + "?" + new URLSearchParams({q}), {credentials: "same-origin"});
+        showSimilar((await r.json()).results || []);
+      } catch (e) { /* nothing to show */ }
+    }, 300);
+  }
+
+  function showSimilar(results) {
+    const box = $("already-checked");
+    box.replaceChildren();
+    if (!results.length) return;
+    const h = document.createElement("p");
+    h.className = "split-hint";
+    h.textContent = gettext("Already checked?");
+    box.appendChild(h);
+    const ul = document.createElement("ul");
+    for (const item of results) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = item.url;
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.textContent = item.claim;
+      li.append(a, document.createTextNode(
+        " (" + Math.round(item.score * 100) + "%" + (item.rating ? ", " + item.rating : "") + ")"));
+      ul.appendChild(li);
+    }
+    box.appendChild(ul);
+  }
+
+  async function saveClaim(event) {
+    if (event) event.preventDefault();
+    if (!pending) return;
+    const name = $("form-speaker").value.trim();
+    const body = {
+      start: pending.start, end: pending.end, quote: pending.quote,
+      attribution: $("form-attribution").value,
+      claim: $("form-claim").value.trim(),
+    };
+    if (speakerChoices.has(name)) body.speaker = speakerChoices.get(name); else body.speaker_name = name;
+    try {
+      const payload = await call(data.urls.claims, body);
+      claims.push(payload.claim);
+      suggestions = suggestions.filter((s) => s.end <= pending.start || s.start >= pending.end);
+      render();
+      renderSuggestions();
+      closeForm();
+      if (payload.similar && payload.similar.length) {
+        form.hidden = true;
+        announce(gettext("Saved. Similar published claims exist: check the list."));
+      } else {
+        announce(gettext("Claim saved."));
+      }
+    } catch (e) {
+      $("form-error").textContent = e.message;
+    }
+  }
+
+  async function addAlias() {
+    const alias = $("form-speaker").value.trim();
+    const target = window.prompt(gettext("Add as alias of which speaker? Type the exact name:"));
+    if (!target || !speakerChoices.has(target.trim())) {
+      $("form-error").textContent = gettext("Unknown speaker: search for them in the speaker field first.");
+      return;
+    }
+    try {
+      const payload = await call(data.urls.speakers, {name: alias, alias_for: speakerChoices.get(target.trim())});
+      speakerChoices.set(payload.name, payload.id);
+      $("form-speaker").value = payload.name;
+      updateSpeakerHint();
+    } catch (e) {
+      $("form-error").textContent = e.message;
+    }
+  }
+
+  /* --- Suggestions ------------------------------------------------------------------ */
+
+  async function loadSuggestions() {
+    try {
+      const r = await fetch(data.urls.suggestions, {credentials: "same-origin"});
+      suggestions = (await r.json()).results || [];
+    } catch (e) {
+      suggestions = [];
+    }
+    renderSuggestions();
+  }
+
+  function renderSuggestions() {
+    const list = $("suggestions");
+    list.replaceChildren();
+    $("suggestion-count").textContent = "(" + suggestions.length + ")";
+    suggestions.forEach((s, i) => {
+      const li = document.createElement("li");
+      li.className = "suggestion" + (i === current ? " current" : "");
+      li.tabIndex = -1;
+      li.dataset.index = i;
+      const q = document.createElement("q");
+      q.textContent = s.quote.length > 160 ? s.quote.slice(0, 157) + "…" : s.quote;
+      const meta = document.createElement("div");
+      meta.className = "split-hint";
+      meta.textContent = (s.speaker ? s.speaker.name + (s.speaker.id ? "" : " (" + gettext("new") + ")") : "?") +
+        " · " + attributionLabel(s.attribution) + " · " + Math.round(s.confidence * 100) + "%";
+      const accept = document.createElement("button");
+      accept.type = "button";
+      accept.className = "button";
+      accept.textContent = gettext("Accept");
+      accept.addEventListener("click", () => { current = i; acceptCurrent(); });
+      const dismiss = document.createElement("button");
+      dismiss.type = "button";
+      dismiss.className = "button";
+      dismiss.textContent = gettext("Dismiss");
+      dismiss.addEventListener("click", () => { current = i; dismissCurrent(); });
+      li.append(q, meta, accept, dismiss);
+      li.addEventListener("click", (e) => { if (e.target === li || e.target === q) focusSuggestion(i); });
+      list.appendChild(li);
+    });
+  }
+
+  function attributionLabel(value) {
+    const found = data.attributions.find((a) => a.value === value);
+    return found ? found.label : value;
+  }
+
+  function focusSuggestion(i) {
+    if (!suggestions.length) return;
+    current = Math.max(0, Math.min(i, suggestions.length - 1));
+    renderSuggestions();
+    const s = suggestions[current];
+    selectSpan(s.start, s.end);
+    const li = $("suggestions").children[current];
+    if (li) li.scrollIntoView({block: "nearest"});
+  }
+
+  function acceptCurrent() {
+    const s = suggestions[current];
+    if (!s) return;
+    selectSpan(s.start, s.end);
+    openForm({start: s.start, end: s.end, quote: s.quote}, s.speaker, s.attribution);
+  }
+
+  async function dismissCurrent() {
+    const s = suggestions[current];
+    if (!s) return;
+    try {
+      await call(data.urls.dismiss, {start: s.start, end: s.end});
+      suggestions.splice(current, 1);
+      current = Math.min(current, suggestions.length - 1);
+      renderSuggestions();
+      announce(gettext("Suggestion dismissed."));
+    } catch (e) {
+      announce(e.message);
+    }
+  }
+
+  /* --- Keyboard and wiring ---------------------------------------------------------- */
+
+  const live = document.createElement("p");
+  live.className = "visually-hidden";
+  live.setAttribute("aria-live", "polite");
+  root.appendChild(live);
+  function announce(message) { live.textContent = message; }
+
+  const navigationKeys = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End",
+    "PageUp", "PageDown", "Shift", "Control", "Meta", "Alt", "Tab", "Escape"]);
+
+  // The text is a caret-browsable "textbox" so keyboard users can select; it never changes.
+  textEl.addEventListener("beforeinput", (e) => e.preventDefault());
+  textEl.addEventListener("paste", (e) => e.preventDefault());
+  textEl.addEventListener("drop", (e) => e.preventDefault());
+  textEl.addEventListener("keydown", (e) => {
+    if ((e.key === "Enter" || e.key === "c") && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      const span = currentSelection();
+      if (span) openForm(span, null, "direct");
+      return;
+    }
+    if (e.ctrlKey || e.metaKey) return; // copy, select all
+    if (!navigationKeys.has(e.key)) {
+      if (["j", "k", "a", "d", "?"].includes(e.key)) return; // handled on the document
+      e.preventDefault();
+    }
+  });
+  textEl.addEventListener("mouseup", () => {
+    const span = currentSelection();
+    if (span && form.hidden) openForm(span, null, "direct");
+  });
+
+  document.addEventListener("keydown", (e) => {
+    const inField = e.target.closest && e.target.closest("input, textarea, select") && e.target !== textEl;
+    if (e.key === "Escape") {
+      if ($("split-shortcuts").open) return;
+      if (!form.hidden) { e.preventDefault(); closeForm(); }
+      return;
+    }
+    if (inField) {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); saveClaim(); }
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    switch (e.key) {
+      case "j": e.preventDefault(); focusSuggestion(current + 1); break;
+      case "k": e.preventDefault(); focusSuggestion(current - 1); break;
+      case "a": e.preventDefault(); acceptCurrent(); break;
+      case "d": e.preventDefault(); dismissCurrent(); break;
+      case "t": if (e.target !== textEl) { e.preventDefault(); textEl.focus(); } break;
+      case "?": e.preventDefault(); $("split-shortcuts").showModal(); break;
+    }
+  });
+
+  for (const a of data.attributions) {
+    const option = document.createElement("option");
+    option.value = a.value;
+    option.textContent = a.label;
+    $("form-attribution").appendChild(option);
+  }
+  for (const swatch of document.querySelectorAll(".split-legend .swatch")) {
+    swatch.style.backgroundColor = swatch.dataset.colour;
+  }
+  for (const c of claims) speakerChoices.set(c.speaker.name, c.speaker.id);
+  form.addEventListener("submit", saveClaim);
+  $("form-cancel").addEventListener("click", closeForm);
+  $("form-claim").addEventListener("input", () => { updateCount(); searchSimilar(); });
+  $("form-speaker").addEventListener("input", () => { updateSpeakerHint(); searchSpeakers(); });
+  $("alias-button").addEventListener("click", addAlias);
+
+  render();
+  loadSuggestions();
+  searchSpeakers();
+})();
