@@ -1,4 +1,6 @@
-"""``/health/``: is the database, the cache and (when configured) the broker reachable?"""
+"""``/health/``: database, cache, broker and worker heartbeat; 200 when all are well, else 503."""
+
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,7 +31,24 @@ def _check_broker() -> str:
     return "ok"
 
 
-CHECKS = {"database": _check_database, "cache": _check_cache, "broker": _check_broker}
+def _check_worker() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "in-process"
+    from .tasks import HEARTBEAT_KEY, HEARTBEAT_MAX_AGE
+
+    beat = cache.get(HEARTBEAT_KEY)
+    if beat is None:
+        return "no heartbeat from a worker yet (are worker and beat running?)"
+    age = time.time() - beat
+    return "ok" if age <= HEARTBEAT_MAX_AGE else f"last worker heartbeat {age:.0f} s ago"
+
+
+CHECKS = {
+    "database": _check_database,
+    "cache": _check_cache,
+    "broker": _check_broker,
+    "worker": _check_worker,
+}
 
 
 @never_cache

@@ -224,6 +224,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": FETCH_RETRY_MAX_DELAY *
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {"task": "factcheck.tasks.worker_heartbeat", "schedule": 30.0},
     "sweep-sources": {"task": "sources.tasks.source_sweep_task", "schedule": 60.0},
     "recheck-sources": {
         "task": "sources.tasks.source_recheck_task",
@@ -245,8 +246,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "factcheck.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env.str("LOG_FORMAT", default="plain"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "trafilatura": {"level": "WARNING"},
