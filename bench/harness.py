@@ -161,7 +161,7 @@ def gunicorn(env: dict[str, str], *, workers: int = 2, threads: int = 1) -> Iter
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"{server.url}/health/", timeout=2).read()  # noqa: S310 - loopback
+                urllib.request.urlopen(f"{server.url}/health/", timeout=2).read()
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
@@ -214,13 +214,13 @@ def wrk(
     ]  # fmt: skip
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
-    output = subprocess.run(
-        [*command, url], capture_output=True, text=True, check=True
-    ).stdout
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", output, re.MULTILINE))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     errors = int(non_2xx.group(1)) if non_2xx else 0
     if socket_errors:
         errors += sum(int(x) for x in socket_errors.groups())

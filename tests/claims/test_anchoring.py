@@ -530,8 +530,8 @@ def test_reanchor_stale_position_is_only_a_hint() -> None:
 
 # --- duplicated passages ----------------------------------------------------------------
 
-MONDAY = 'Am Montag sagte der Minister: "Wir haben die Lage vollständig im Griff." Die Opposition widersprach ihm sofort.\n\n'  # noqa: E501
-FRIDAY = 'Am Freitag sagte der Sprecher: "Wir haben die Lage vollständig im Griff." Danach glaubte ihm niemand mehr.\n\n'  # noqa: E501
+MONDAY = 'Am Montag sagte der Minister: "Wir haben die Lage vollständig im Griff." Die Opposition widersprach ihm sofort.\n\n'
+FRIDAY = 'Am Freitag sagte der Sprecher: "Wir haben die Lage vollständig im Griff." Danach glaubte ihm niemand mehr.\n\n'
 GRIFF = "Wir haben die Lage vollständig im Griff."
 FILLER = "Die Lage in der Hauptstadt blieb den ganzen Tag über angespannt und unübersichtlich. "
 TWO_CONTEXTS = MONDAY + FILLER * 3 + "\n\n" + FRIDAY + FILLER * 2
