@@ -192,19 +192,41 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["claims.api.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "claims.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "partner": env.str("PARTNER_THROTTLE_RATE", default="600/minute"),
     },
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fact-checking desk API",
     "VERSION": "1.0.0",
+    # The description (auth, sync, webhooks) lives with the API: claims/api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "claims.api.schema.describe_api",
+    ],
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ClaimStatusEnum": "claims.models.Claim.Status",
+        "PublicStatusEnum": "claims.api.serializers.PUBLIC_STATUS_CHOICES",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+# Partner API keys (djangorestframework-api-key): read from "Authorization: Api-Key <key>",
+# the library's default, so API_KEY_CUSTOM_HEADER stays unset on purpose.
+# Webhook deliveries to partners: attempts in all, and the backoff between them (the
+# longest delay stays below the broker's visibility timeout, see FETCH_RETRY_MAX_DELAY).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_RETRY_MAX_DELAY = env.float("WEBHOOK_RETRY_MAX_DELAY", default=3600.0)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -259,6 +281,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler only works with DEBUG; one handler for all.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "trafilatura": {"level": "WARNING"},
         "htmldate": {"level": "WARNING"},
     },
