@@ -12,8 +12,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from sources.admin import CitationInline, CitedSourcesFlagMixin, SourcesFlaggedFilter
+
 from . import anchoring, services
 from .admin_split import SplitViewMixin
+from .admin_workflow import WorkflowViewsMixin
 from .errors import DeskError
 from .models import Article, Claim, Correction, Rating, RatingScale, Speaker, Verdict
 
@@ -282,7 +285,7 @@ class LanguageFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ClaimAdmin(DeskErrorMessages, SimpleHistoryAdmin):
+class ClaimAdmin(CitedSourcesFlagMixin, WorkflowViewsMixin, DeskErrorMessages, SimpleHistoryAdmin):
     list_display = (
         "claim",
         "speaker",
@@ -291,6 +294,7 @@ class ClaimAdmin(DeskErrorMessages, SimpleHistoryAdmin):
         "assignee",
         "language",
         "anchor_column",
+        "sources_flag",
         "updated_at",
     )
     list_display_links = ("claim",)
@@ -300,6 +304,7 @@ class ClaimAdmin(DeskErrorMessages, SimpleHistoryAdmin):
         ("verdict__rating", admin.RelatedOnlyFieldListFilter),
         ("assignee", admin.RelatedOnlyFieldListFilter),
         LanguageFilter,
+        SourcesFlaggedFilter,
         "attribution",
         "anchor_status",
     )
@@ -308,7 +313,7 @@ class ClaimAdmin(DeskErrorMessages, SimpleHistoryAdmin):
     list_select_related = ("speaker", "assignee", "article", "verdict__rating")
     list_per_page = 50
     date_hierarchy = "updated_at"
-    inlines = [VerdictInline, CorrectionInline]
+    inlines = [VerdictInline, CitationInline, CorrectionInline]
     readonly_change_fields = (
         "article",
         "status",
@@ -328,6 +333,10 @@ class ClaimAdmin(DeskErrorMessages, SimpleHistoryAdmin):
         "retracted_at",
         "retraction_reason",
     )
+
+    def view_on_site(self, obj: Claim) -> str | None:
+        # Only public claims have a page; a draft's link would be a 404.
+        return obj.get_absolute_url() if obj.is_public else None
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = ClaimChangeForm if obj is not None else ClaimAddForm
@@ -419,8 +428,17 @@ class ClaimAdmin(DeskErrorMessages, SimpleHistoryAdmin):
             return format_html("{} ({:.0%})", obj.get_anchor_status_display(), obj.anchor_score)
         return obj.get_anchor_status_display()
 
+    def has_delete_permission(self, request, obj=None):
+        # A public verdict is retracted, never deleted: its page must keep saying so.
+        # (The bulk delete action checks this for every selected object too.)
+        if obj is not None and obj.is_public:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
+        # The verdict inline is saved after this against the version the user saw.
+        obj._expected_version = data.get("base_version")
         if not change:
             created = services.claim_create_from_span(
                 article=data["article"],
@@ -434,6 +452,7 @@ class ClaimAdmin(DeskErrorMessages, SimpleHistoryAdmin):
                 assignee=data.get("assignee"),
             )
             obj.pk, obj.version, obj.slug = created.pk, created.version, created.slug
+            obj._expected_version = created.version
             return
         changes = {f: data[f] for f in form.changed_data if f in services.CLAIM_EDITABLE_FIELDS}
         if changes:
@@ -441,6 +460,7 @@ class ClaimAdmin(DeskErrorMessages, SimpleHistoryAdmin):
                 claim=obj, user=request.user, version=data.get("base_version"), changes=changes
             )
             obj.version = updated.version
+            obj._expected_version = updated.version
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Verdict:
@@ -455,7 +475,8 @@ class ClaimAdmin(DeskErrorMessages, SimpleHistoryAdmin):
             verdict = services.verdict_update(
                 claim=claim,
                 user=request.user,
-                version=claim.version,
+                # A stale form is refused here too (StaleVersion → an admin message).
+                version=getattr(claim, "_expected_version", None) or claim.version,
                 rating=data.get("rating"),
                 headline=data.get("headline", ""),
                 summary=data.get("summary", ""),
@@ -516,3 +537,4 @@ admin.site.register(Rating, RatingAdmin)
 admin.site.register(Claim, ClaimAdmin)
 admin.site.register(Verdict, VerdictAdmin)
 admin.site.register(Correction, CorrectionAdmin)
+from . import admin_partners  # noqa: E402,F401

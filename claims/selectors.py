@@ -3,9 +3,14 @@
 Public reads start from ``claims_published()``: drafts cannot leak by accident.
 """
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
-from .models import Article, Claim, Correction, Rating, RatingScale, Speaker
+from django.db import connection
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+
+from .models import Article, Claim, Correction, Rating, RatingScale, Speaker, Verdict
 
 PUBLIC_STATUSES = (Claim.Status.PUBLISHED, Claim.Status.RETRACTED)
 
@@ -16,21 +21,119 @@ def claims_published(*, include_retracted: bool = True) -> QuerySet[Claim]:
     return Claim.objects.filter(status__in=statuses, published_at__isnull=False)
 
 
-def claims_public_list() -> QuerySet[Claim]:
-    return claims_published().select_related(
+def claims_public_list(*, include_retracted: bool = True) -> QuerySet[Claim]:
+    """Public claims with everything a list item or a ClaimReview needs, in one query."""
+    return claims_published(include_retracted=include_retracted).select_related(
         "speaker", "article", "verdict", "verdict__rating", "verdict__rating__scale"
     )
+
+
+@dataclass(frozen=True)
+class PublicFilters:
+    q: str = ""
+    rating: str = ""  # rating slug
+    speaker: str = ""  # speaker slug
+    language: str = ""  # article language, e.g. "de" (also matches "de-AT")
+    published_from: date | None = None
+    published_to: date | None = None
+
+
+def _search_config() -> Case:
+    # Stem each claim in its article's language; both sides use the same config per row.
+    return Case(
+        When(article__language__startswith="en", then=Value("english")),
+        When(article__language__startswith="de", then=Value("german")),
+        default=Value("simple"),
+    )
+
+
+def _search(queryset: QuerySet[Claim], q: str) -> QuerySet[Claim]:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        config = _search_config()
+        vector = (
+            SearchVector("claim", "verdict__headline", config=config, weight="A")
+            + SearchVector("exact", "speaker__name", config=config, weight="B")
+            + SearchVector("verdict__summary", "article__title", config=config, weight="C")
+            + SearchVector("verdict__explanation", config=config, weight="D")
+        )
+        query = SearchQuery(q, config=config, search_type="websearch")
+        return (
+            queryset.annotate(search=vector, search_rank=SearchRank(vector, query))
+            .filter(Q(search=query) | Q(speaker__name__icontains=q))
+            .order_by("-search_rank", "-published_at", "-id")
+        )
+    # The embedded SQLite default: substring search over the same fields.
+    match = Q()
+    for field in (
+        "claim",
+        "exact",
+        "speaker__name",
+        "verdict__headline",
+        "verdict__summary",
+        "verdict__explanation",
+    ):
+        match |= Q(**{f"{field}__icontains": q})
+    return queryset.filter(match)
+
+
+def claims_public_search(filters: PublicFilters) -> QuerySet[Claim]:
+    """The index: public claims, newest first (best match first when searching)."""
+    queryset = claims_public_list().order_by("-published_at", "-id")
+    if filters.rating:
+        queryset = queryset.filter(verdict__rating__slug=filters.rating)
+    if filters.speaker:
+        queryset = queryset.filter(speaker__slug=filters.speaker)
+    if filters.language:
+        queryset = queryset.filter(
+            Q(article__language=filters.language)
+            | Q(article__language__startswith=f"{filters.language}-")
+        )
+    if filters.published_from:
+        queryset = queryset.filter(published_at__date__gte=filters.published_from)
+    if filters.published_to:
+        queryset = queryset.filter(published_at__date__lte=filters.published_to)
+    if filters.q:
+        queryset = _search(queryset, filters.q)
+    return queryset
+
+
+def claim_public_stamp(*, slug: str) -> tuple[int, int, datetime] | None:
+    """(id, version, updated_at) of a public claim: the cheap check behind its ETag."""
+    return claims_published().filter(slug=slug).values_list("pk", "version", "updated_at").first()
 
 
 def claim_public_detail(*, slug: str) -> Claim | None:
     return (
         claims_public_list()
         .prefetch_related(
-            Prefetch("corrections", queryset=Correction.objects.order_by("created_at"))
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id"))
         )
         .filter(slug=slug)
         .first()
     )
+
+
+def claim_public_sources(claim: Claim) -> list[dict[str, Any]]:
+    """The sources cited by a public claim's verdict, for its page.
+
+    Each item: ``url``, ``title``, ``role``, ``role_label``, ``passage``, ``archive_url``
+    and ``fetched_at`` (a datetime or None); one query whatever the count.
+    """
+    from sources.selectors import public_sources_for_claim
+
+    return public_sources_for_claim(claim)
+
+
+def claims_for_feed(*, limit: int = 50) -> QuerySet[Claim]:
+    """Newest changes first; retracted claims stay in so subscribers learn of them."""
+    return claims_public_list().order_by("-updated_at", "-id")[:limit]
+
+
+def claims_for_sitemap() -> QuerySet[Claim]:
+    """Published claims only: a retracted page stays up but is not offered for indexing."""
+    return claims_published(include_retracted=False).order_by("-published_at", "-id")
 
 
 def speakers_public() -> QuerySet[Speaker]:
@@ -47,11 +150,30 @@ def speaker_public(*, slug: str) -> Speaker | None:
     return speakers_public().filter(slug=slug).first()
 
 
+def speaker_public_claims(speaker: Speaker, *, limit: int = 200) -> QuerySet[Claim]:
+    return claims_public_list().filter(speaker=speaker).order_by("-published_at", "-id")[:limit]
+
+
+def languages_public() -> list[str]:
+    return list(
+        claims_published()
+        .order_by("article__language")
+        .values_list("article__language", flat=True)
+        .distinct()
+    )
+
+
 def rating_scale_default() -> RatingScale | None:
     return (
         RatingScale.objects.filter(is_default=True)
         .prefetch_related(Prefetch("ratings", queryset=Rating.objects.order_by("-value")))
         .first()
+    )
+
+
+def ratings_default_scale() -> list[Rating]:
+    return list(
+        Rating.objects.filter(scale__is_default=True).select_related("scale").order_by("-value")
     )
 
 
@@ -68,3 +190,70 @@ def article_with_claims(*, article_id: int) -> Article | None:
         .filter(pk=article_id)
         .first()
     )
+
+
+# --- The desk -------------------------------------------------------------------------------
+
+CONFLICT_FIELDS = {
+    Claim: ("claim", "speaker", "attribution", "stated_on", "assignee", "status"),
+    Verdict: ("rating", "headline", "summary", "explanation"),
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str  # the field's verbose name
+    old: str
+    new: str
+    who: str
+    when: datetime
+
+
+def _display(model: type, field_name: str, values: set[Any]) -> dict[Any, str]:
+    field = model._meta.get_field(field_name)
+    if field.is_relation:
+        related = field.related_model.objects.in_bulk([v for v in values if v is not None])
+        return {pk: str(obj) for pk, obj in related.items()}
+    if field.choices:
+        return {value: str(label) for value, label in field.flatchoices}
+    return {}
+
+
+def claim_changes_since(claim: Claim, version: int) -> list[FieldChange]:
+    """What others changed on ``claim`` and its verdict after ``version`` (oldest first).
+
+    Shown with a stale-version conflict, so the user sees what they would have
+    overwritten.
+    """
+    base = (
+        claim.history.filter(version__lte=version).order_by("-history_date", "-history_id").first()
+    )
+    if base is None:
+        return []
+    rows: list[tuple[type, Any]] = []
+    for model, history in (
+        (Claim, claim.history.all()),
+        (Verdict, Verdict.history.filter(claim_id=claim.pk)),
+    ):
+        records = list(
+            history.select_related("history_user").order_by("history_date", "history_id")
+        )
+        previous = None
+        for record in records:
+            if previous is not None and record.history_date > base.history_date:
+                delta = record.diff_against(previous, included_fields=list(CONFLICT_FIELDS[model]))
+                rows.extend((model, (record, change)) for change in delta.changes)
+            previous = record
+    changes: list[FieldChange] = []
+    for model, (record, change) in sorted(rows, key=lambda row: row[1][0].history_date):
+        names = _display(model, change.field, {change.old, change.new})
+        changes.append(
+            FieldChange(
+                field=str(model._meta.get_field(change.field).verbose_name),
+                old=names.get(change.old, "" if change.old is None else str(change.old)),
+                new=names.get(change.new, "" if change.new is None else str(change.new)),
+                who=str(record.history_user or ""),
+                when=record.history_date,
+            )
+        )
+    return changes

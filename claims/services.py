@@ -65,6 +65,11 @@ def split_date_line(raw: str) -> tuple[str, str]:
     return match.group(1), raw[match.end() :].strip()
 
 
+def normalise_text(text: str) -> str:
+    """One newline convention: browsers post CRLF, files may have CR; positions must agree."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _default_title(text: str) -> str:
     first = re.split(r"(?<=[.!?])\s", text.strip(), maxsplit=1)[0]
     return first if len(first) <= 120 else first[:119].rstrip() + "…"
@@ -81,7 +86,8 @@ def article_create(
     published_on: str = "",
     created_by: AbstractBaseUser | None = None,
 ) -> Article:
-    if not text or not text.strip():
+    text = normalise_text(text or "")
+    if not text.strip():
         raise InvalidInput(_("The article text is empty."))
     if "\x00" in text:
         raise InvalidInput(_("The article text contains NUL bytes; is it a binary file?"))
@@ -127,7 +133,7 @@ def read_article_file(path: str | Path) -> tuple[str, str]:
             _("The file %(path)s is not valid UTF-8 (byte %(pos)d); convert it to UTF-8 first.")
             % {"path": path, "pos": error.start}
         ) from error
-    published_on, text = split_date_line(raw)
+    published_on, text = split_date_line(normalise_text(raw))
     if not text:
         raise InvalidInput(_("The file %(path)s has no text after its date line.") % {"path": path})
     return published_on, text
@@ -169,7 +175,8 @@ def article_update_text(
     Orphans keep their old selectors and are flagged; they are never dropped or
     re-pointed to other words.
     """
-    if not text or not text.strip():
+    text = normalise_text(text or "")
+    if not text.strip():
         raise InvalidInput(_("The article text is empty."))
     article = Article.objects.select_for_update().get(pk=article.pk)
     article.text = text

@@ -11,4 +11,5 @@ urlpatterns = [
     path("fact-checks/<slug:slug>/", views.verdict, name="verdict"),
     path("speakers/<slug:slug>/", views.speaker, name="speaker"),
     path("methodology/", views.methodology, name="methodology"),
+    path("feeds/fact-checks.atom", views.feed, name="feed"),
 ]

@@ -251,6 +251,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "factcheck.tasks.worker_heartbeat", "schedule": 30.0},
     "sweep-sources": {"task": "sources.tasks.source_sweep_task", "schedule": 60.0},
+    "sweep-webhooks": {"task": "claims.tasks.webhook_sweep_task", "schedule": 60.0},
     "recheck-sources": {
         "task": "sources.tasks.source_recheck_task",
         "schedule": env.float("SOURCE_RECHECK_SWEEP_SECONDS", default=3600.0),

@@ -1,7 +1,21 @@
 import pytest
+from django.utils import translation
 
 from claims import demo
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings):
+    """Run in English (the source language) unless a test asks for German.
+
+    The shipped German catalogue translates every message and German is the default
+    language, so without this, tests that match a service's message would depend on it.
+    A request picks its own language (Accept-Language, cookie), as in production.
+    """
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -73,6 +73,8 @@ def test_claim_add_in_the_admin_goes_through_the_service(client, demo_desk, chec
             "verdict-INITIAL_FORMS": "0",
             "corrections-TOTAL_FORMS": "0",
             "corrections-INITIAL_FORMS": "0",
+            "citations-TOTAL_FORMS": "0",
+            "citations-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -119,6 +121,8 @@ def _change_payload(instance, **overrides):
         "verdict-0-explanation": "Ausführlich",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
     }
     payload.update(overrides)
     return payload
@@ -153,3 +157,12 @@ def test_a_stale_admin_edit_is_refused_and_nothing_is_overwritten(
     assert "changed by editor1" in response.content.decode()
     populated.refresh_from_db()
     assert populated.claim == "Fassung der Redaktion"
+
+
+def test_view_on_site_only_for_public_claims(admin_client, populated):
+    from django.utils import timezone
+
+    url = reverse("admin:claims_claim_change", args=[populated.pk])
+    assert "viewsitelink" not in admin_client.get(url).content.decode()
+    Claim.objects.filter(pk=populated.pk).update(status="published", published_at=timezone.now())
+    assert "viewsitelink" in admin_client.get(url).content.decode()

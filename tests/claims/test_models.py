@@ -218,3 +218,11 @@ def test_groups_have_the_workflow_permissions(checker, editor):
     assert checker.has_perm("claims.add_claim") and checker.has_perm("claims.change_verdict")
     assert not checker.has_perm("claims.publish_claim")
     assert editor.has_perm("claims.publish_claim") and editor.has_perm("claims.review_claim")
+
+
+def test_pasted_windows_line_endings_are_normalised(checker):
+    article = services.article_create(title="t", text="Erster Absatz.\r\n\r\nZweiter\rAbsatz.")
+    assert article.text == "Erster Absatz.\n\nZweiter\nAbsatz."
+    services.article_update_text(article=article, text="Neu.\r\nText.", user=checker)
+    article.refresh_from_db()
+    assert article.text == "Neu.\nText."

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from sources.fetching import FetchPolicy
 from tests.sources.httpserver import LocalHTTPServer, TCPListener
@@ -160,3 +161,33 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TLSFiles:
     return TLSFiles(
         ca=directory / "ca.pem", cert=directory / "server.pem", key=directory / "server.key"
     )
+
+
+# --------------------------------------------------------------------------- sources app
+
+
+@pytest.fixture
+def sources_env(settings, tmp_path: Path):
+    """Settings for service/task/admin/view tests: loopback allowed, files under tmp.
+
+    Small attempt budget and a normal lease; tests change them where they need to.
+    """
+    settings.FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.FETCH_MAX_ATTEMPTS = 3
+    settings.FETCH_LEASE_SECONDS = 120
+    settings.FETCH_RETRY_MAX_DELAY = 3600
+    settings.SOURCE_RECHECK_DAYS = 7.0
+    settings.FACTCHECK_ORG_URL = "https://desk.example/"
+    settings.LANGUAGE_CODE = "en"  # reasons are stored in the desk's language
+    # No broker: tasks run in-process after the commit, whatever the environment says.
+    from factcheck.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    # Messages are asserted in English (the desk's default language is German).
+    try:
+        with translation.override("en"):
+            yield settings
+    finally:
+        app.conf.task_always_eager = eager

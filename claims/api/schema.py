@@ -1,0 +1,93 @@
+"""OpenAPI helpers: the error responses, described once and attached to each operation."""
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    error = serializers.CharField(
+        help_text="A machine-readable code: invalid, invalid_input, parse_error, "
+        "not_authenticated, authentication_failed, permission_denied, not_allowed, "
+        "not_found, method_not_allowed, invalid_transition, stale_version, "
+        "unsupported_media_type, throttled."
+    )
+    message = serializers.CharField(help_text="What is wrong, in words.")
+    detail = serializers.JSONField(
+        allow_null=True,
+        help_text="For `invalid`: each field's messages. For `stale_version`: `current` (the "
+        "claim now) and `changes`. For `invalid_transition`: `status`.",
+    )
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ErrorSerializer, description=description)
+
+
+ERRORS = {
+    400: _error("Malformed input: a parameter, the JSON body or a cursor."),
+    401: _error("No credentials, or invalid or revoked ones."),
+    403: _error("Authenticated, but not allowed."),
+    404: _error("No such resource (unpublished claims are not found either)."),
+    409: _error("An illegal transition, or a stale version (`detail.current` holds the claim)."),
+    415: _error("The body is not JSON (`Content-Type: application/json`)."),
+    429: _error("Too many requests for this key; see `Retry-After`."),
+}
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    return {code: ERRORS[code] for code in codes}
+
+
+IF_NONE_MATCH = OpenApiParameter(
+    name="If-None-Match",
+    location=OpenApiParameter.HEADER,
+    required=False,
+    type=str,
+    description="An ETag from an earlier response: 304 Not Modified if nothing changed.",
+)
+
+NOT_MODIFIED = OpenApiResponse(description="Not modified (the ETag still matches); no body.")
+
+
+DESCRIPTION = """
+Published fact-checks for partners (`/api/v1/`) and the desk's workflow (`/api/v1/desk/`).
+
+## Authentication
+
+- **Partners**: `Authorization: Api-Key <key>` (a key from `manage.py create_partner_key`).
+  Revoked keys are refused on the next request. Rate-limited per key: 429 with `Retry-After`.
+- **Staff**: `Authorization: Token <token>` (`manage.py drf_create_token USERNAME`) or a
+  session (with the CSRF token for writes). Staff can use the partner API too; the desk API
+  is for staff only, with the same permissions as the admin (Fact-checker, Editor).
+
+## Errors
+
+Always JSON: `{"error": <code>, "message": <sentence>, "detail": <object or null>}`.
+400 malformed input, 401 no or bad credentials, 403 not allowed, 404 not found (claims
+that are not public are not found either), 409 an illegal transition or a stale
+`version` (`detail.current` is the claim as it is now), 429 too many requests.
+
+## Incremental sync
+
+`GET /api/v1/claims/?updated_since=<updated_at of the newest claim you have>` returns what
+changed after it, newest first; follow `next` until it is null. Retracted verdicts come back
+with `status: "retracted"`: take them down. Send `If-None-Match: <ETag>` to get a 304 when
+nothing changed.
+
+## Webhooks
+
+Registered endpoints get a `POST` (JSON) when a verdict is published, corrected or
+retracted: `{"event", "occurred_at", "claim": {"id", "status", "version", "updated_at",
+"url", "api_url"}}`. Headers: `X-Factcheck-Event`, `X-Factcheck-Delivery` (the same on
+retries: deduplicate on it) and `X-Factcheck-Signature: t=<unix time>,v1=<hex>`, where
+`<hex>` = HMAC-SHA256(secret, `f"{t}.{raw body}"`). Verify it by recomputing the HMAC over
+the raw body, comparing in constant time, and rejecting a `t` older than 5 minutes
+(replays). Answer 2xx within 10 s; anything else is retried with exponential backoff, up to
+6 attempts by default (`WEBHOOK_MAX_ATTEMPTS`).
+""".strip()
+
+
+def describe_api(result, generator, request, public):
+    """Postprocessing hook: the API's description (kept here, next to the API)."""
+    result.setdefault("info", {})["description"] = DESCRIPTION
+    return result

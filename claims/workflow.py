@@ -1,0 +1,261 @@
+"""The editorial workflow: draft → in review → published → (corrected) → retracted.
+
+Each service locks the claim row, checks the version the user saw (optimistic locking),
+the current status and the user's permission, and refuses with a domain error that says
+why. History is recorded by simple_history on every save, with a change reason. Public
+changes call ``public_change`` after the transaction commits.
+
+``user=None`` means the system (a migration or a management command acting for the
+desk); permission checks are skipped for it, as in ``claims.services``. Publishing always
+needs a named editor (four-eyes).
+"""
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import caching, claimreview
+from .errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
+from .models import Claim, Correction, Rating, Verdict
+from .selectors import claim_changes_since
+from .services import VERDICT_FIELDS, _bump, _check_version, _full_clean, _lock_claim, _require
+
+logger = logging.getLogger(__name__)
+
+# simple_history keeps change reasons in a 100-character column.
+_REASON_MAX = 100
+
+
+@dataclass(frozen=True)
+class Published:
+    """The result of ``claim_publish``: the claim and the ClaimReview warnings."""
+
+    claim: Claim
+    warnings: list[str] = field(default_factory=list)
+
+
+def public_change(claim_id: int, event: str) -> None:
+    """Everything that must happen when public content changed (after the commit).
+
+    ``event`` is ``published``, ``corrected`` or ``retracted`` (from this module) or
+    ``sources`` (a cited source of a public claim changed). Today: make the cached public
+    pages obsolete. Webhook delivery to partners belongs here too, so there is one
+    place that knows a public change happened.
+    """
+    from .partners import claim_update_search_vector, webhooks_enqueue
+
+    claim_update_search_vector(claim_id)
+    caching.bump_generation()
+    logger.info("public change: claim %s %s", claim_id, event)
+    webhooks_enqueue(claim_id, event)
+
+
+def _announce(claim: Claim, event: str) -> None:
+    # robust: the change is committed; a cache outage must not turn it into an error page.
+    transaction.on_commit(partial(public_change, claim.pk, event), robust=True)
+
+
+def _reason(text: str) -> str:
+    return text if len(text) <= _REASON_MAX else text[: _REASON_MAX - 1] + "…"
+
+
+def _locked(claim: Claim, version: int | None) -> Claim:
+    """Lock the row and check the version; a conflict says what changed meanwhile."""
+    locked = _lock_claim(claim)
+    try:
+        _check_version(locked, version)
+    except StaleVersion as error:
+        error.details["changes"] = claim_changes_since(locked, int(version))
+        raise
+    return locked
+
+
+def _refuse(claim: Claim, message: str) -> InvalidTransition:
+    """``message`` names the states that allow the action and has a %(status)s slot."""
+    return InvalidTransition(message % {"status": claim.get_status_display()}, status=claim.status)
+
+
+def _verdict(claim: Claim) -> Verdict:
+    verdict = Verdict.objects.select_for_update().filter(claim=claim).first()
+    if verdict is None:
+        raise InvalidInput(_("This claim has no verdict yet; write one first."))
+    return verdict
+
+
+def _require_complete(verdict: Verdict) -> None:
+    missing = []
+    if verdict.rating_id is None:
+        missing.append(_("The verdict needs a rating."))
+    if not verdict.summary.strip():
+        missing.append(_("The verdict needs a short summary."))
+    if missing:
+        raise InvalidInput(" ".join(missing))
+
+
+@transaction.atomic
+def claim_submit(*, claim: Claim, user: AbstractBaseUser | None, version: int | None) -> Claim:
+    """Send a draft with a complete verdict to review (fact-checkers and editors)."""
+    _require(user, "claims.change_claim", _("You may not submit claims for review."))
+    claim = _locked(claim, version)
+    if claim.status != Claim.Status.DRAFT:
+        raise _refuse(
+            claim, _("Only a draft can be submitted for review; this claim is: %(status)s.")
+        )
+    _require_complete(_verdict(claim))
+    claim.status = Claim.Status.IN_REVIEW
+    claim._change_reason = "submitted for review"
+    _bump(claim, "status")
+    return claim
+
+
+@transaction.atomic
+def claim_request_changes(
+    *, claim: Claim, user: AbstractBaseUser | None, version: int | None, note: str = ""
+) -> Claim:
+    """Send a claim in review back to its draft (editors); ``note`` says what to change."""
+    _require(user, "claims.review_claim", _("Only editors can review claims."))
+    claim = _locked(claim, version)
+    if claim.status != Claim.Status.IN_REVIEW:
+        raise _refuse(
+            claim, _("Only a claim in review can be sent back; this claim is: %(status)s.")
+        )
+    claim.status = Claim.Status.DRAFT
+    note = (note or "").strip()
+    claim._change_reason = _reason(f"changes requested: {note}" if note else "changes requested")
+    _bump(claim, "status")
+    return claim
+
+
+def _is_own_verdict(verdict: Verdict, user: AbstractBaseUser) -> bool:
+    """Did ``user`` write this verdict or change its text at any point?"""
+    if verdict.author_id == user.pk:
+        return True
+    return verdict.history.filter(history_user_id=user.pk).exists()
+
+
+@transaction.atomic
+def claim_publish(*, claim: Claim, user: AbstractBaseUser | None, version: int | None) -> Published:
+    """Publish a claim in review (editors; not one's own verdict unless the setting allows).
+
+    Returns the claim and the ClaimReview warnings the editor should see.
+    """
+    if user is None:
+        raise NotAllowed(_("A verdict is published by a named editor."))
+    _require(user, "claims.publish_claim", _("Only editors can publish verdicts."))
+    claim = _locked(claim, version)
+    if claim.status != Claim.Status.IN_REVIEW:
+        raise _refuse(
+            claim,
+            _("Only a claim in review can be published; this claim is: %(status)s."),
+        )
+    verdict = _verdict(claim)
+    _require_complete(verdict)
+    if not settings.FACTCHECK_ALLOW_SELF_PUBLISH and _is_own_verdict(verdict, user):
+        raise NotAllowed(
+            _("Four eyes: you wrote or edited this verdict, so another editor must publish it.")
+        )
+    now = timezone.now()
+    verdict.reviewer = user
+    verdict.published_at = verdict.published_at or now
+    verdict._change_reason = "published"
+    verdict.save(update_fields=["reviewer", "published_at", "updated_at"])
+    claim.status = Claim.Status.PUBLISHED
+    claim.published_at = claim.published_at or now
+    claim._change_reason = "published"
+    _bump(claim, "status", "published_at")
+    _announce(claim, "published")
+    rating = verdict.rating
+    return Published(
+        claim=claim,
+        warnings=claimreview.publish_warnings(claim.claim, [rating.label_de, rating.label_en]),
+    )
+
+
+def _clean_corrections(verdict: Verdict, changes: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(changes) - set(VERDICT_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be corrected here: %s") % ", ".join(sorted(unknown))
+        )
+    if "rating" in changes and not isinstance(changes["rating"], Rating):
+        raise InvalidInput(_("A corrected verdict needs a rating."))
+    return {
+        name: value
+        for name, value in changes.items()
+        if (getattr(verdict, "rating_id" if name == "rating" else name))
+        != (value.pk if name == "rating" else value)
+    }
+
+
+@transaction.atomic
+def claim_correct(
+    *,
+    claim: Claim,
+    user: AbstractBaseUser | None,
+    version: int | None,
+    note: str,
+    changes: Mapping[str, Any] | None = None,
+) -> Correction:
+    """Correct a published verdict (editors), with a public note.
+
+    ``changes`` maps verdict fields (rating, headline, summary, explanation) to their new
+    values; a note alone is a public clarification without a change to the verdict.
+    """
+    _require(user, "claims.publish_claim", _("Only editors can correct published verdicts."))
+    note = (note or "").strip()
+    if not note:
+        raise InvalidInput(_("A correction needs a public note that says what changed."))
+    claim = _locked(claim, version)
+    if claim.status != Claim.Status.PUBLISHED:
+        raise _refuse(
+            claim,
+            _("Only a published verdict can be corrected; this claim is: %(status)s."),
+        )
+    verdict = _verdict(claim)
+    changed = _clean_corrections(verdict, changes or {})
+    if changed:
+        for name, value in changed.items():
+            setattr(verdict, name, value)
+        _full_clean(verdict)
+        _require_complete(verdict)
+        verdict._change_reason = _reason(f"correction: {note}")
+        verdict.save(update_fields=[*changed, "updated_at"])
+    correction = Correction(claim=claim, note=note, created_by=user)
+    _full_clean(correction)
+    correction.save()
+    claim._change_reason = _reason(f"correction: {note}")
+    _bump(claim)
+    _announce(claim, "corrected")
+    return correction
+
+
+@transaction.atomic
+def claim_retract(
+    *, claim: Claim, user: AbstractBaseUser | None, version: int | None, reason: str
+) -> Claim:
+    """Retract a published verdict (editors). Its page stays, with the reason."""
+    _require(user, "claims.publish_claim", _("Only editors can retract verdicts."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("A retraction needs a public reason."))
+    claim = _locked(claim, version)
+    if claim.status != Claim.Status.PUBLISHED:
+        raise _refuse(
+            claim,
+            _("Only a published verdict can be retracted; this claim is: %(status)s."),
+        )
+    claim.status = Claim.Status.RETRACTED
+    claim.retracted_at = timezone.now()
+    claim.retraction_reason = reason
+    claim._change_reason = _reason(f"retracted: {reason}")
+    _bump(claim, "status", "retracted_at", "retraction_reason")
+    _announce(claim, "retracted")
+    return claim

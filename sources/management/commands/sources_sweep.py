@@ -1,0 +1,26 @@
+"""Run the periodic source jobs once (for setups without ``celery beat``, e.g. cron).
+
+With a broker the fetches go to the workers; without one (the embedded default) they
+run here, in this process.
+"""
+
+from django.core.management.base import BaseCommand
+
+from sources import services
+
+
+class Command(BaseCommand):
+    help = "Re-send lost or due source fetches and queue due re-checks (what beat runs)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-recheck", action="store_true", help="Only the sweep, no re-checks."
+        )
+
+    def handle(self, *args, **options):
+        report = services.source_sweep()
+        rechecks = 0 if options["no_recheck"] else services.source_recheck_due()
+        self.stdout.write(
+            f"sweep: {report.enqueued} enqueued, {report.crashed} given up; "
+            f"re-checks queued: {rechecks}"
+        )

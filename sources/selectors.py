@@ -1,0 +1,179 @@
+"""Every read of sources, citations and snapshots used by pages, the admin and APIs.
+
+Public reads go through ``claims.selectors.claims_published()``: a snapshot is public
+only while a published claim cites its source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+
+from claims.models import Claim
+
+from .models import Citation, Snapshot, Source
+
+# Fields a list never needs (the extracted text can be megabytes).
+_HEAVY_SNAPSHOT_FIELDS = ("text", "headers", "redirects")
+
+
+def _latest_snapshots(*, ok_only: bool = False) -> QuerySet[Snapshot]:
+    """One snapshot per source: the latest (or the latest 2xx one), for ``Prefetch``.
+
+    The window is computed after the prefetch's ``source_id IN (…)`` filter, so this is
+    one query whatever the number of sources.
+    """
+    queryset = Snapshot.objects.all()
+    if ok_only:
+        queryset = queryset.filter(status_code__gte=200, status_code__lt=300)
+    return (
+        queryset.defer(*_HEAVY_SNAPSHOT_FIELDS)
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("source_id")],
+                order_by=[F("fetched_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(newest=1)
+    )
+
+
+def latest_snapshot(source: Source) -> Snapshot | None:
+    """The latest snapshot of a source fetched through ``citations_for_claims`` & co."""
+    found = getattr(source, "latest_snapshots", None)
+    if found is not None:
+        return found[0] if found else None
+    return source.snapshots.defer(*_HEAVY_SNAPSHOT_FIELDS).order_by("-fetched_at", "-pk").first()
+
+
+def citations_for_claims(claim_ids: Iterable[int]) -> QuerySet[Citation]:
+    """Citations of these claims with their source and its latest snapshot (2 queries).
+
+    Use ``latest_snapshot(citation.source)`` on the results.
+    """
+    return (
+        Citation.objects.filter(claim_id__in=list(claim_ids))
+        .select_related("source")
+        .prefetch_related(
+            Prefetch("source__snapshots", queryset=_latest_snapshots(), to_attr="latest_snapshots")
+        )
+        .order_by("claim_id", "order", "pk")
+    )
+
+
+def source_detail(source_id: int) -> Source | None:
+    """A source with its snapshots (newest first) and the claims citing it."""
+    return (
+        Source.objects.filter(pk=source_id)
+        .prefetch_related(
+            Prefetch(
+                "snapshots",
+                queryset=Snapshot.objects.defer("text").order_by("-fetched_at", "-pk"),
+            ),
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related("claim").order_by("claim_id", "order"),
+            ),
+        )
+        .first()
+    )
+
+
+def sources_flagged_q(prefix: str = "") -> Q:
+    """Sources the desk should look at again: text changed, dead, or redirected."""
+    return (
+        Q(**{f"{prefix}is_changed": True})
+        | Q(**{f"{prefix}is_dead": True})
+        | Q(**{f"{prefix}is_redirected": True})
+    )
+
+
+def claim_sources_flagged() -> Exists:
+    """An expression for ``Claim`` querysets: does the verdict cite a flagged source?
+
+    ``Claim.objects.annotate(sources_flagged=claim_sources_flagged())`` – one query for
+    the whole list.
+    """
+    return Exists(
+        Citation.objects.filter(claim=OuterRef("pk")).filter(sources_flagged_q("source__"))
+    )
+
+
+def claims_with_flagged_sources(claim_ids: Iterable[int]) -> set[int]:
+    """Of these claims, those whose verdict cites a flagged source."""
+    return set(
+        Citation.objects.filter(claim_id__in=list(claim_ids))
+        .filter(sources_flagged_q("source__"))
+        .values_list("claim_id", flat=True)
+        .distinct()
+    )
+
+
+def snapshot_archive_url(snapshot_id: int) -> str:
+    """The absolute public address of an archived copy (``FACTCHECK_ORG_URL`` + path)."""
+    return settings.FACTCHECK_ORG_URL.rstrip("/") + reverse(
+        "sources:snapshot", kwargs={"snapshot_id": snapshot_id}
+    )
+
+
+def public_sources_for_claim(claim: Claim) -> list[dict[str, Any]]:
+    """The sources of a public claim's verdict, for its page and the partner API.
+
+    Each item: ``url`` (normalised: without tracking parameters), ``title``, ``role``, ``role_label``, ``passage``,
+    ``archive_url`` (absolute, "" until a copy exists), ``fetched_at`` (datetime or None)
+    and ``sha256`` (of the archived body). The archive is the latest copy that was
+    answered with 2xx: a later dead link does not replace the copy readers need.
+    Two queries whatever the number of sources; call it only for public claims.
+    """
+    citations = (
+        Citation.objects.filter(claim_id=claim.pk)
+        .select_related("source")
+        .prefetch_related(
+            Prefetch(
+                "source__snapshots",
+                queryset=_latest_snapshots(ok_only=True),
+                to_attr="latest_snapshots",
+            )
+        )
+        .order_by("order", "pk")
+    )
+    items = []
+    for citation in citations:
+        archived = citation.source.latest_snapshots
+        snapshot = archived[0] if archived else None
+        items.append(
+            {
+                # The normalised form: no tracking or click-id parameters from the desk.
+                "url": citation.source.normalised_url,
+                "title": snapshot.title if snapshot else "",
+                "role": citation.role,
+                "role_label": str(citation.get_role_display()),
+                "passage": citation.passage,
+                "archive_url": snapshot_archive_url(snapshot.pk) if snapshot else "",
+                "fetched_at": snapshot.fetched_at if snapshot else None,
+                "sha256": snapshot.sha256 if snapshot else "",
+            }
+        )
+    return items
+
+
+def snapshot_public(snapshot_id: int) -> Snapshot | None:
+    """A snapshot readers may see: its source is cited by a published claim."""
+    from claims.selectors import claims_published  # claims.selectors may import this module
+
+    cited_publicly = Citation.objects.filter(
+        source=OuterRef("source_id"), claim__in=claims_published()
+    )
+    return (
+        Snapshot.objects.filter(pk=snapshot_id).filter(Exists(cited_publicly)).defer("text").first()
+    )
+
+
+def snapshot_for_desk(snapshot_id: int) -> Snapshot | None:
+    return Snapshot.objects.filter(pk=snapshot_id).defer("text").first()

@@ -1,0 +1,87 @@
+"""A partner page costs the same few queries whatever its size (no per-row queries)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from claims import workflow
+from sources.models import Citation, Snapshot, Source
+from tests import factories
+from tests.api.conftest import publish_claim
+
+pytestmark = pytest.mark.django_db
+
+# Authentication (the key), the ETag aggregate, the page (claims with speaker, article,
+# verdict, rating and scale joined), its corrections, its citations with sources and
+# archived copies.
+CLAIMS_PAGE_QUERIES = 5
+
+
+@pytest.fixture
+def hundred_claims(checker, editor):
+    """100 published claims, each with a correction and two cited, archived sources."""
+    speakers = [factories.SpeakerFactory() for _ in range(7)]
+    articles = [factories.ArticleFactory() for _ in range(5)]
+    sources = []
+    now = timezone.now()
+    for n in range(12):
+        source = Source.objects.create(
+            url=f"https://s{n}.example/", normalised_url=f"https://s{n}.example/", state="fetched"
+        )
+        Snapshot.objects.create(
+            source=source, fetched_at=now, status_code=200, title=f"S{n}", sha256=f"{n:064x}"
+        )
+        sources.append(source)
+    claims = []
+    for n in range(100):
+        claim = factories.ClaimFactory(speaker=speakers[n % 7], article=articles[n % 5])
+        Citation.objects.create(claim=claim, source=sources[n % 12], role="refutes")
+        Citation.objects.create(claim=claim, source=sources[(n + 1) % 12], role="context", order=1)
+        claim = publish_claim(claim, checker, editor)
+        workflow.claim_correct(claim=claim, user=editor, version=claim.version, note=f"Note {n}")
+        claims.append(claim)
+    return claims
+
+
+def _count(client, params) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/claims/", params)
+    assert response.status_code == 200, response.json()
+    return len(queries), len(response.json()["results"])
+
+
+def test_a_page_of_10_and_of_100_cost_the_same_queries(partner, hundred_claims):
+    partner.get("/api/v1/ratings/")  # the key's last_used_at is written on first use
+
+    small, small_items = _count(partner, {"page_size": 10})
+    large, large_items = _count(partner, {"page_size": 100})
+
+    assert (small_items, large_items) == (10, 100)
+    assert small == large == CLAIMS_PAGE_QUERIES
+    item = partner.get("/api/v1/claims/", {"page_size": 1}).json()["results"][0]
+    assert len(item["sources"]) == 2
+    assert len(item["corrections"]) == 1
+
+
+def test_pinned_with_django_assert_num_queries(partner, hundred_claims, django_assert_num_queries):
+    partner.get("/api/v1/ratings/")
+    with django_assert_num_queries(CLAIMS_PAGE_QUERIES):
+        partner.get("/api/v1/claims/", {"page_size": 10, "language": "de"})
+    with django_assert_num_queries(CLAIMS_PAGE_QUERIES):
+        partner.get("/api/v1/claims/", {"page_size": 100, "language": "de"})
+    # A revalidation: authentication and the ETag aggregate only.
+    etag = partner.get("/api/v1/claims/")["ETag"]
+    with django_assert_num_queries(2):
+        assert partner.get("/api/v1/claims/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_detail_and_feed_query_counts(partner, hundred_claims, django_assert_num_queries):
+    partner.get("/api/v1/ratings/")
+    with django_assert_num_queries(5):  # key, stamp, claim, corrections, citations
+        partner.get(f"/api/v1/claims/{hundred_claims[0].pk}/")
+    with django_assert_num_queries(3):  # key, ETag aggregate, the feed
+        feed = partner.get("/api/v1/claimreview/").json()
+    assert len(feed["dataFeedElement"]) == 100
+    with django_assert_num_queries(2):  # key, the speakers with their counts
+        partner.get("/api/v1/speakers/")

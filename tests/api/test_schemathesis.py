@@ -1,0 +1,193 @@
+"""Schemathesis against the live schema: the partner and desk APIs, authenticated, give
+no server errors and no responses that contradict the schema.
+
+A live server (pytest-django) with seeded data; ``st run`` in a subprocess against
+``/api/schema/``, once with an editor's token (every endpoint) and once with a partner
+key (the partner API). Only loopback traffic: the fetcher's background fetches are
+switched off (a citation the fuzzer adds would otherwise resolve its host name).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from claims import partners, services, workflow
+from claims.defaults import install_default_scale
+from sources.models import Citation, Snapshot, Source
+from tests import factories
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+ST = Path(sys.executable).with_name("st")
+# The checks (schemathesis 4): server errors and every kind of schema conformance, and
+# that invalid input is rejected and auth is enforced. ``positive_data_acceptance`` is
+# left out on purpose: schema-valid input can be refused by the domain (a span outside
+# the article, an illegal transition), which is a correct 400/409, not a bug.
+CHECKS = ",".join(
+    [
+        "not_a_server_error",
+        "status_code_conformance",
+        "content_type_conformance",
+        "response_headers_conformance",
+        "response_schema_conformance",
+        "negative_data_rejection",
+        "missing_required_header",
+        "unsupported_method",
+        "ignored_auth",
+    ]
+)
+
+
+@pytest.fixture
+def seeded(settings, monkeypatch):
+    """Published, corrected and retracted claims with archived sources; desk users."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"partner": "1000000/minute"},
+    }
+    # No fetches (they would leave loopback); the desk API still records the citation.
+    monkeypatch.setattr("sources.services._enqueue", lambda *args, **kwargs: None)
+    install_default_scale(apps)  # a flushed database has lost the migration's data
+    checker = factories.desk_user("st-checker", role="fact-checker")
+    editor = factories.desk_user("st-editor", role="editor")
+    now = timezone.now()
+    source = Source.objects.create(
+        url="https://statistik.example/r",
+        normalised_url="https://statistik.example/r",
+        state="fetched",
+    )
+    Snapshot.objects.create(
+        source=source, fetched_at=now, status_code=200, title="Statistik", sha256="a" * 64
+    )
+    claims = []
+    for n in range(6):
+        claim = factories.ClaimFactory()
+        Citation.objects.create(claim=claim, source=source, role="refutes")
+        services.verdict_update(
+            claim=claim,
+            user=checker,
+            version=claim.version,
+            rating=factories.rating(["falsch", "richtig", "halbwahr"][n % 3]),
+            headline=f"Überschrift {n}",
+            summary="Kurz gesagt: nein.",
+            explanation="Weil.",
+        )
+        claim.refresh_from_db()
+        workflow.claim_submit(claim=claim, user=checker, version=claim.version)
+        claim.refresh_from_db()
+        workflow.claim_publish(claim=claim, user=editor, version=claim.version)
+        claim.refresh_from_db()
+        claims.append(claim)
+    workflow.claim_correct(claim=claims[0], user=editor, version=claims[0].version, note="Fix")
+    claims[1].refresh_from_db()
+    workflow.claim_retract(claim=claims[1], user=editor, version=claims[1].version, reason="Irrtum")
+    draft = factories.ClaimFactory()
+    _row, key = partners.partner_key_create(name="Schemathesis")
+    return {
+        "editor_token": Token.objects.create(user=editor).key,
+        "partner_key": key,
+        "ids": {
+            "claims": [c.pk for c in claims] + [draft.pk],
+            "articles": [c.article_id for c in claims] + [draft.article_id],
+            "sources": [source.pk],
+        },
+    }
+
+
+def _config(tmp_path: Path, ids: dict[str, list[int]]) -> Path:
+    """Half the generated ids are ones that exist, so success paths are exercised too."""
+    lines = []
+    for name, values in ids.items():
+        lines += [f"[dictionaries.{name}]", f"values = {sorted(set(values))}", ""]
+    for name, regex in (
+        ("claims", r"^/api/v1/(desk/)?claims/\\{id\\}/"),
+        ("articles", r"^/api/v1/desk/articles/\\{id\\}/"),
+        ("sources", r"^/api/v1/desk/sources/\\{id\\}/"),
+    ):
+        lines += [
+            "[[operations]]",
+            f'include-path-regex = "{regex}"',
+            f'parameters = {{ "path.id" = {{ dictionary = "{name}", probability = 0.5 }} }}',
+            "",
+        ]
+    path = tmp_path / "schemathesis.toml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def _st(url: str, header: str, config: Path, *extra: str) -> subprocess.CompletedProcess:
+    command = [
+        str(ST),
+        "--config-file",
+        str(config),
+        "run",
+        f"{url}/api/schema/",
+        "--header",
+        header,
+        "--checks",
+        CHECKS,
+        "--phases",
+        "examples,coverage,fuzzing",
+        "--max-examples",
+        os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"),
+        "--seed",
+        "20220107",
+        "--workers",
+        "4",
+        "--request-timeout",
+        "30",
+        "--no-color",
+        *extra,
+    ]
+    env = {
+        **os.environ,
+        # Loopback only: no proxy may be asked; no usage telemetry.
+        "NO_PROXY": "*",
+        "HTTP_PROXY": "",
+        "HTTPS_PROXY": "",
+        "SCHEMATHESIS_TELEMETRY": "false",
+    }
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=600, env=env, check=False
+    )
+
+
+@pytest.fixture
+def loopback_live_server(live_server):
+    host = live_server.url.split("://", 1)[1].split(":", 1)[0]
+    assert socket.gethostbyname(host).startswith("127.")
+    return live_server
+
+
+@pytest.mark.skipif(not shutil.which(str(ST)), reason="schemathesis is not installed")
+def test_schemathesis_desk_and_partner_api_with_a_staff_token(
+    loopback_live_server, seeded, tmp_path
+):
+    result = _st(
+        loopback_live_server.url,
+        f"Authorization: Token {seeded['editor_token']}",
+        _config(tmp_path, seeded["ids"]),
+    )
+    print(result.stdout[-4000:])  # the summary, shown with -rP
+    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
+
+
+@pytest.mark.skipif(not shutil.which(str(ST)), reason="schemathesis is not installed")
+def test_schemathesis_partner_api_with_a_partner_key(loopback_live_server, seeded, tmp_path):
+    result = _st(
+        loopback_live_server.url,
+        f"Authorization: Api-Key {seeded['partner_key']}",
+        _config(tmp_path, seeded["ids"]),
+        "--exclude-path-regex",
+        "^/api/v1/desk/",
+    )
+    print(result.stdout[-4000:])
+    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
