@@ -784,7 +784,10 @@ def _system_resolve(host: str, port: int, timeout: float) -> list[IPAddress]:
     def run() -> None:
         try:
             outcome.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        except OSError as exc:
+        except UnicodeError as exc:
+            # IDNA refuses the name (e.g. a label over 63 characters): no lookup happened.
+            outcome.append(InvalidURL(f"The host name cannot be looked up: {exc}"))
+        except Exception as exc:  # handed to the caller, which re-raises it
             outcome.append(exc)
         finally:
             done.set()
@@ -792,7 +795,7 @@ def _system_resolve(host: str, port: int, timeout: float) -> list[IPAddress]:
     threading.Thread(target=run, name=f"fetching-dns-{host}", daemon=True).start()
     if not done.wait(timeout):
         raise TimeoutError(f"DNS lookup of {host} timed out")
-    if isinstance(outcome[0], OSError):
+    if isinstance(outcome[0], Exception):
         raise outcome[0]
     addresses: list[IPAddress] = []
     for family, _type, _proto, _canon, sockaddr in outcome[0]:

@@ -1415,3 +1415,14 @@ def test_module_does_not_import_django() -> None:
         [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_a_name_idna_refuses_is_an_invalid_url_not_a_crash(monkeypatch):
+    # getaddrinfo raises UnicodeError (not OSError) for a label IDNA refuses; stubbed here
+    # so that nothing is looked up at all.
+    def refuse(host, *args, **kwargs):
+        raise UnicodeError("label too long")
+
+    monkeypatch.setattr(fetching.socket, "getaddrinfo", refuse)
+    with pytest.raises(fetching.InvalidURL, match="cannot be looked up"):
+        fetching._system_resolve("a" * 300 + ".example", 80, 2.0)
