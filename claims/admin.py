@@ -6,7 +6,6 @@ Admin classes parse input and call services; they never change state themselves.
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -15,30 +14,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from sources.admin import CitationInline, CitedSourcesFlagMixin, SourcesFlaggedFilter
 
 from . import anchoring, services
+from .admin_errors import DeskErrorMessages
 from .admin_split import SplitViewMixin
 from .admin_workflow import WorkflowViewsMixin
-from .errors import DeskError
 from .models import Article, Claim, Correction, Rating, RatingScale, Speaker, Verdict
 
 admin.site.site_header = _("Fact-checking desk")
 admin.site.site_title = _("Fact-checking desk")
 admin.site.index_title = _("Desk")
-
-
-class DeskErrorMessages:
-    """Turn a domain error raised by a service into an admin message instead of a 500.
-
-    Forms validate what they can up front; this catches what only the service can know
-    (a race with another editor, a transition that became illegal). The transaction of
-    the change view is rolled back, so nothing half-done is kept.
-    """
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DeskError as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 def status_badge(claim: Claim) -> str:

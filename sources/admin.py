@@ -19,26 +19,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from claims.admin_errors import DeskErrorMessages
 from claims.errors import DeskError
 from claims.models import Claim
 
 from . import selectors, services
 from .models import Citation, Snapshot, Source
 from .views import archive_response
-
-
-class _DeskErrorMessages:
-    """A domain error from a service becomes an admin message, not a 500.
-
-    The change view's transaction is rolled back, so nothing half-done is kept.
-    """
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except DeskError as error:
-            self.message_user(request, str(error), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
 
 def state_badge(source: Source) -> str:
@@ -556,7 +543,7 @@ class CitationChangeForm(forms.ModelForm):
 
 
 @admin.register(Citation)
-class CitationAdmin(_DeskErrorMessages, admin.ModelAdmin):
+class CitationAdmin(DeskErrorMessages, admin.ModelAdmin):
     list_display = ("claim", "source_column", "role", "state_column", "created_at")
     list_filter = ("role", "source__state")
     search_fields = ("claim__claim", "source__url", "passage")
