@@ -115,3 +115,16 @@ def test_create_desk_user_errors(args, message):
     call_command("create_desk_user", "anna", "--role", "editor", stdout=StringIO())
     with pytest.raises(CommandError, match=message):
         call_command("create_desk_user", *args, stdout=StringIO())
+
+
+def test_import_article_takes_many_files_with_progress_and_keeps_the_good_ones(tmp_path):
+    good = [
+        _write(tmp_path, f"{n}.txt", f"Artikel {n}. Er sagte etwas.".encode()) for n in range(3)
+    ]
+    bad = _write(tmp_path, "bad.txt", b"")
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="1 of 4 files were not imported"):
+        call_command("import_article", good[0], bad, good[1], good[2], stdout=out, stderr=err)
+    assert Article.objects.count() == 3
+    assert "[4/4] Imported article" in out.getvalue()
+    assert "[2/4]" in err.getvalue() and "is empty" in err.getvalue()
