@@ -208,14 +208,22 @@ def wrk(
     connections: int = 8,
     threads: int = 2,
     headers: dict[str, str] | None = None,
+    script: str | None = None,
+    timeout: str | None = None,
 ) -> Load:
+    """``script``: a wrk Lua script (``-s``), e.g. to vary the path per request;
+    ``timeout``: wrk's per-request timeout (its default, 2s, drops slower requests)."""
     command = [
         ensure_wrk(), "--latency", "-d", f"{seconds}s", "-c", str(connections), "-t", str(threads),
     ]  # fmt: skip
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
+    if script:
+        command += ["-s", script]
+    if timeout:
+        command += ["--timeout", timeout]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)$", output, re.MULTILINE))
+    percentiles = dict(re.findall(r"^\s+(50|90|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     socket_errors = re.search(
