@@ -4,6 +4,46 @@ from django.utils import translation
 from claims import demo
 from tests import factories
 
+_LOOPBACK_NAMES = {"localhost", "localhost.", "ip6-localhost"}
+
+
+def _is_loopback(host) -> bool:
+    import ipaddress
+
+    if host is None or str(host).lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch):
+    """The network rule for every test: nothing leaves this machine.
+
+    A connect to a non-loopback address or a DNS lookup of a non-loopback name fails the
+    test at once, before any packet is sent. (Subprocesses such as Chromium, gunicorn and
+    Celery workers are pointed at 127.0.0.1 by their tests.)
+    """
+    import socket
+
+    real_connect = socket.socket.connect
+    real_getaddrinfo = socket.getaddrinfo
+
+    def connect(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+            raise AssertionError(f"test tried to connect to {address!r}: loopback only")
+        return real_connect(sock, address)
+
+    def getaddrinfo(host, *args, **kwargs):
+        if not _is_loopback(host):
+            raise AssertionError(f"test tried to resolve {host!r}: loopback only")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
 
 @pytest.fixture(autouse=True)
 def _english_unless_asked(settings):
