@@ -6,7 +6,8 @@ Mounted under ``/bench/`` only when the environment has ``FACTCHECK_BENCH_VIEWS=
 - ``/bench/hello/``: a hello-world ``HttpResponse`` behind the project's middleware: the
   ceiling for any page served by this stack.
 - ``/bench/claims/``: the partner claims list done with plain Django. The same queries as
-  ``/api/v1/claims/`` (the ``claims.api.selectors`` functions: the ETag's stamp, the page
+  ``/api/v1/claims/`` (the ``claims.api.selectors`` functions: the ETag's stamp, counted
+  once per cache generation and filters as the API does, the page
   with its relations, corrections and citations), the same per-row ``claim_data`` and the
   same cursor ``next`` link, rendered with ``json.dumps`` as DRF's ``JSONRenderer`` does,
   so the first page has the same bytes. No DRF request/response, no authentication,
@@ -24,6 +25,7 @@ from rest_framework.utils.urls import replace_query_param
 from claims.api import selectors
 from claims.api.pagination import MAX_PAGE_SIZE, ClaimCursorPagination
 from claims.api.serializers import claim_data
+from claims.api.views import list_stamp
 
 ORDERING = ClaimCursorPagination.ordering  # ("-updated_at", "-id")
 DEFAULT_PAGE_SIZE = ClaimCursorPagination.page_size
@@ -64,8 +66,9 @@ def claims(request: HttpRequest) -> HttpResponse:
         size = min(max(int(request.GET.get("page_size", DEFAULT_PAGE_SIZE)), 1), MAX_PAGE_SIZE)
     except ValueError:
         size = DEFAULT_PAGE_SIZE
-    queryset = selectors.partner_claims(selectors.ClaimFilters(q=request.GET.get("q", "").strip()))
-    selectors.claims_stamp(queryset)  # the API's ETag query; its result is not used here
+    filters = selectors.ClaimFilters(q=request.GET.get("q", "").strip())
+    queryset = selectors.partner_claims(filters)
+    list_stamp("claims", filters, queryset)  # the API's ETag stamp; its result is not used here
     rows = list(selectors.with_partner_relations(queryset).order_by(*ORDERING)[: size + 1])
     page, following = rows[:size], (rows[size] if len(rows) > size else None)
     data = {

@@ -11,9 +11,11 @@ Design:
   clock, never from a number used before (a flushed Redis does not bring back old
   ETags). So changes that do not go through the workflow (a speaker renamed, a rating
   label edited) are public after at most that long, in the page cache and for ETags.
-- What is cached is the page's *content* (rendered without the request), never the
-  whole response: the CSP nonce and the CSRF token of the language switcher are
-  per-request and rendered around it.
+- The public pages are cached **whole**: nothing on them depends on the reader (no CSRF
+  token, no CSP nonce: the JSON-LD is a data block, which a CSP does not govern). A cached
+  page is stored under a key *without* the generation, next to the generation it was
+  built in; ``generation_and`` reads both in one round trip, so a hit or a 304 costs one
+  cache read and no database query.
 - Every key holds the active language, and the views send ``Vary: Cookie,
   Accept-Language``, so a German page is never served to an English reader.
 
@@ -33,7 +35,7 @@ from django.utils.translation import get_language
 GENERATION_KEY = "claims:public:generation"
 PUBLIC_CACHE_SECONDS = 300
 # Bump when the shape of the cached content changes, so a deploy never serves old shapes.
-CONTENT_SCHEMA = 1
+CONTENT_SCHEMA = 2
 
 
 def _fresh_generation() -> int:
@@ -64,25 +66,42 @@ def generation_time(value: int) -> datetime:
     return datetime.fromtimestamp(value // 1_000_000, tz=UTC)
 
 
-def _digest(*parts: Any) -> str:
+def digest(*parts: Any) -> str:
+    """A short, stable digest of ``parts`` for cache keys and ETags."""
     raw = "\x1f".join(str(part) for part in parts)
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
-def page_key(kind: str, *parts: Any, gen: int) -> str:
-    """The cache key of a page's content: kind, generation, language, and ``parts``."""
-    return f"claims:page:{kind}:{CONTENT_SCHEMA}:{gen}:{get_language()}:{_digest(*parts)}"
+def page_key(kind: str, *parts: Any) -> str:
+    """The cache key of a whole page: kind, language and ``parts`` (not the generation).
+
+    The value is stored with the generation it was built in (see ``generation_and``).
+    """
+    return f"claims:page:{kind}:{CONTENT_SCHEMA}:{get_language()}:{digest(*parts)}"
+
+
+def generation_and(key: str) -> tuple[int, Any]:
+    """The current generation and the value under ``key``, in one cache round trip."""
+    found = cache.get_many([GENERATION_KEY, key])
+    gen = found.get(GENERATION_KEY)
+    if gen is None:
+        return generation(), None
+    return int(gen), found.get(key)
+
+
+def store(key: str, value: Any) -> None:
+    cache.set(key, value, PUBLIC_CACHE_SECONDS)
 
 
 def etag(kind: str, *parts: Any, gen: int) -> str:
     """A strong ETag for a page: it changes with the generation, language and ``parts``."""
-    return _digest(kind, CONTENT_SCHEMA, gen, get_language(), *parts)
+    return digest(kind, CONTENT_SCHEMA, gen, get_language(), *parts)
 
 
 def cached(key: str, build: Callable[[], Any]) -> Any:
-    """The value under ``key``, built and stored if missing."""
+    """The value under ``key``, built and stored if missing (``build`` must not give None)."""
     value = cache.get(key)
     if value is None:
         value = build()
-        cache.set(key, value, PUBLIC_CACHE_SECONDS)
+        store(key, value)
     return value

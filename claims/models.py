@@ -299,6 +299,13 @@ class Claim(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "updated_at", "id"], name="claim_status_updated"),
+            # The public claims in the partner API's order: the page reads it in order and
+            # the list's stamp (count, newest) is an index-only scan, never the table.
+            models.Index(
+                fields=["-updated_at", "-id"],
+                name="claim_public_updated",
+                condition=Q(status__in=["published", "retracted"], published_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_span_not_empty"),

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from .models import Article, Claim, Correction, Rating, RatingScale, Speaker, Verdict
 
@@ -38,32 +38,46 @@ class PublicFilters:
     published_to: date | None = None
 
 
-def _search_config() -> Case:
-    # Stem each claim in its article's language; both sides use the same config per row.
-    return Case(
-        When(article__language__startswith="en", then=Value("english")),
-        When(article__language__startswith="de", then=Value("german")),
-        default=Value("simple"),
-    )
+def language_q(language: str) -> Q:
+    """Claims whose article is in ``language`` ("de" also matches "de-AT")."""
+    return Q(article__language=language) | Q(article__language__startswith=f"{language}-")
 
 
-def _search(queryset: QuerySet[Claim], q: str) -> QuerySet[Claim]:
+# The stored vector's configuration per article language (see partners.claim_search_vector).
+_SEARCH_CONFIGS = (("de", "german"), ("en", "english"))
+
+
+def claims_search(queryset: QuerySet[Claim], q: str, *, ranked: bool = False) -> QuerySet[Claim]:
+    """Claims matching the words ``q``: full-text on PostgreSQL, substrings elsewhere.
+
+    On PostgreSQL the stored, GIN-indexed ``search_vector`` is matched: each claim's
+    vector is in its article's language, so the query is parsed with the same
+    configuration per language group, and every arm is a constant query the index can
+    answer (the vector holds the speaker's name too). ``ranked`` orders the best match
+    first.
+    """
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        config = _search_config()
-        vector = (
-            SearchVector("claim", "verdict__headline", config=config, weight="A")
-            + SearchVector("exact", "speaker__name", config=config, weight="B")
-            + SearchVector("verdict__summary", "article__title", config=config, weight="C")
-            + SearchVector("verdict__explanation", config=config, weight="D")
-        )
-        query = SearchQuery(q, config=config, search_type="websearch")
-        return (
-            queryset.annotate(search=vector, search_rank=SearchRank(vector, query))
-            .filter(Q(search=query) | Q(speaker__name__icontains=q))
-            .order_by("-search_rank", "-published_at", "-id")
-        )
+        def query(config: str) -> SearchQuery:
+            return SearchQuery(q, config=config, search_type="websearch")
+
+        others = ~Q()
+        match = Q()
+        rank_arms = []
+        for language, config in _SEARCH_CONFIGS:
+            group = language_q(language)
+            match |= group & Q(search_vector=query(config))
+            rank_arms.append(When(group, then=SearchRank(F("search_vector"), query(config))))
+            others &= ~group
+        match |= others & Q(search_vector=query("simple"))
+        queryset = queryset.filter(match)
+        if ranked:
+            rank = Case(*rank_arms, default=SearchRank(F("search_vector"), query("simple")))
+            queryset = queryset.annotate(search_rank=rank).order_by(
+                "-search_rank", "-published_at", "-id"
+            )
+        return queryset
     # The embedded SQLite default: substring search over the same fields.
     match = Q()
     for field in (
@@ -86,16 +100,13 @@ def claims_public_search(filters: PublicFilters) -> QuerySet[Claim]:
     if filters.speaker:
         queryset = queryset.filter(speaker__slug=filters.speaker)
     if filters.language:
-        queryset = queryset.filter(
-            Q(article__language=filters.language)
-            | Q(article__language__startswith=f"{filters.language}-")
-        )
+        queryset = queryset.filter(language_q(filters.language))
     if filters.published_from:
         queryset = queryset.filter(published_at__date__gte=filters.published_from)
     if filters.published_to:
         queryset = queryset.filter(published_at__date__lte=filters.published_to)
     if filters.q:
-        queryset = _search(queryset, filters.q)
+        queryset = claims_search(queryset, filters.q, ranked=True)
     return queryset
 
 

@@ -1,10 +1,11 @@
 """Public pages. Every read starts from the published-only selectors.
 
-Each page is built in two layers (see ``claims.caching``): its content, rendered without
-the request and cached per generation and language, and the page around it (CSP nonce,
-language switcher with its CSRF token), rendered per request. ETag and Last-Modified
-come from a cheap check before anything is rendered, so a revalidation is a 304 that
-costs one small query (verdict page) or none (the other pages).
+Each page is cached whole, per language and generation (see ``claims.caching``): it is
+rendered without anything per reader (no CSRF token, no CSP nonce), so a cache hit is one
+cache read that brings the generation and the page together, with no database query and
+no rendering, and a revalidation answers 304 from the same read. On a miss, the page's
+validators come from a cheap check first (the verdict page: one small query; the others:
+the generation alone), so a revalidation never renders anything.
 
 Retracted verdicts answer 200 with a prominent retraction notice (links keep working
 and say what happened), carry no ClaimReview and ask search engines not to index them.
@@ -21,9 +22,9 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_safe
@@ -36,79 +37,112 @@ from .feeds import FactCheckFeed
 from .models import Claim
 
 PAGE_SIZE = 20
+CONTENT_TYPE = "text/html; charset=utf-8"
 
 
-# --- Conditional requests -------------------------------------------------------------------
+# --- Validators and the page cache ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Stamp:
-    """What a page's validators and cache key are made of; computed before rendering."""
+    """A page's validators, computed before anything is rendered."""
 
-    gen: int
     etag: str
     last_modified: datetime
-    version: tuple[Any, ...] = ()
 
 
-def _stamp(request: HttpRequest, make: Callable[..., Stamp | None], *args, **kwargs):
-    # condition() asks for the ETag and Last-Modified separately: compute once per request.
-    if not hasattr(request, "_public_stamp"):
-        request._public_stamp = make(request, *args, **kwargs)
-    return request._public_stamp
+def _generation_stamp(gen: int, kind: str, *parts: Any) -> Stamp:
+    return Stamp(
+        etag=caching.etag(kind, *parts, gen=gen),
+        last_modified=caching.generation_time(gen),
+    )
 
 
-def public_page(make_stamp: Callable[..., Stamp | None]):
-    """Conditional GET (ETag, Last-Modified, 304) from ``make_stamp``; vary on language.
+def _headers(response: HttpResponse, etag: str, last_modified: int) -> HttpResponse:
+    response.headers.setdefault("ETag", etag)
+    response.headers.setdefault("Last-Modified", http_date(last_modified))
+    # Readers always revalidate (a 304 is cheap), so a correction shows at once.
+    patch_cache_control(response, max_age=0, must_revalidate=True)
+    return response
 
-    ``make_stamp`` returns None when the resource does not exist; the view then answers
-    (with its 404).
+
+def cached_page(kind: str, stamp: Callable[..., Stamp | None]):
+    """A public page cached whole, with conditional GET (ETag, Last-Modified, 304).
+
+    The decorated function takes the request and the URL's arguments and returns the
+    page's content (``title``, ``main`` and optional head data; see ``claims/page.html``),
+    or raises Http404. ``stamp(gen, request, *args)`` gives the validators for a cache
+    miss, or None when the page does not exist (a 404, never cached).
+    The cache key is the path with its query, so every URL is its own page.
     """
 
-    def etag(request, *args, **kwargs):
-        stamp = _stamp(request, make_stamp, *args, **kwargs)
-        return stamp.etag if stamp else None
+    def decorator(content: Callable[..., dict[str, Any]]):
+        @wraps(content)
+        def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            key = caching.page_key(kind, request.get_full_path())
+            gen, entry = caching.generation_and(key)
+            if entry is None or entry[0] != gen:
+                found = stamp(gen, request, *args, **kwargs)
+                if found is None:
+                    raise Http404
+                etag = quote_etag(found.etag)
+                last_modified = int(found.last_modified.timestamp())
+                not_modified = get_conditional_response(
+                    request, etag=etag, last_modified=last_modified
+                )
+                if not_modified is not None:  # the reader has this page: nothing to render
+                    return _headers(not_modified, etag, last_modified)
+                body = _render(request, content(request, *args, **kwargs))
+                entry = (gen, etag, last_modified, body)
+                caching.store(key, entry)
+            _gen, etag, last_modified, body = entry
+            response = get_conditional_response(
+                request, etag=etag, last_modified=last_modified
+            ) or HttpResponse(body, content_type=CONTENT_TYPE)
+            return _headers(response, etag, last_modified)
 
-    def last_modified(request, *args, **kwargs):
-        stamp = _stamp(request, make_stamp, *args, **kwargs)
-        return stamp.last_modified if stamp else None
+        return require_safe(vary_on_headers("Cookie", "Accept-Language")(view))
+
+    return decorator
+
+
+def _render(request: HttpRequest, content: dict[str, Any]) -> bytes:
+    """The whole page around ``content``: the same bytes for every reader of the URL."""
+    return render_to_string(
+        "claims/page.html",
+        {"content": content, "org_name": settings.FACTCHECK_ORG_NAME},
+        request=request,
+    ).encode()
+
+
+def _content(template: str, context: dict[str, Any]) -> str:
+    # Rendered without the request: nothing per-reader can end up in the cache.
+    return render_to_string(template, {**context, "org_name": settings.FACTCHECK_ORG_NAME})
+
+
+def conditional(make_stamp: Callable[..., Stamp | None]):
+    """Conditional GET for a page that is not cached whole (the Atom feed)."""
+
+    def stamp(request, *args, **kwargs):
+        if not hasattr(request, "_public_stamp"):  # asked twice: ETag, Last-Modified
+            request._public_stamp = make_stamp(caching.generation(), request, *args, **kwargs)
+        return request._public_stamp
 
     def decorator(view):
-        conditional = condition(etag_func=etag, last_modified_func=last_modified)(view)
+        conditional_view = condition(
+            etag_func=lambda request, *a, **kw: stamp(request, *a, **kw).etag,
+            last_modified_func=lambda request, *a, **kw: stamp(request, *a, **kw).last_modified,
+        )(view)
 
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            response = conditional(request, *args, **kwargs)
-            # Readers always revalidate (a 304 is cheap), so a correction shows at once.
+            response = conditional_view(request, *args, **kwargs)
             patch_cache_control(response, max_age=0, must_revalidate=True)
             return response
 
         return require_safe(vary_on_headers("Cookie", "Accept-Language")(wrapper))
 
     return decorator
-
-
-def _generation_stamp(kind: str, *parts: Any) -> Stamp:
-    gen = caching.generation()
-    return Stamp(
-        gen=gen,
-        etag=caching.etag(kind, *parts, gen=gen),
-        last_modified=caching.generation_time(gen),
-    )
-
-
-def _page(request: HttpRequest, content: dict[str, Any]) -> HttpResponse:
-    """The page around cached ``content`` (title, main, and optional head data)."""
-    return render(
-        request,
-        "claims/page.html",
-        {"content": content, "org_name": settings.FACTCHECK_ORG_NAME},
-    )
-
-
-def _content(template: str, context: dict[str, Any]) -> str:
-    # Rendered without the request: nothing per-reader can end up in the cache.
-    return render_to_string(template, {**context, "org_name": settings.FACTCHECK_ORG_NAME})
 
 
 # --- Index ----------------------------------------------------------------------------------
@@ -142,11 +176,12 @@ def _query_parts(request: HttpRequest) -> tuple:
     return tuple(sorted((key, tuple(values)) for key, values in request.GET.lists()))
 
 
-def _index_stamp(request: HttpRequest) -> Stamp:
-    return _generation_stamp("index", _query_parts(request))
+def _index_stamp(gen: int, request: HttpRequest) -> Stamp:
+    return _generation_stamp(gen, "index", _query_parts(request))
 
 
-def _index_content(request: HttpRequest) -> dict[str, Any]:
+@cached_page("index", _index_stamp)
+def index(request: HttpRequest) -> dict[str, Any]:
     form = IndexFilterForm(request.GET)
     filters = form.filters()
     page = Paginator(selectors.claims_public_search(filters), PAGE_SIZE).get_page(
@@ -171,27 +206,18 @@ def _index_content(request: HttpRequest) -> dict[str, Any]:
     return {"title": _("Fact-checks"), "main": main, "feed": True}
 
 
-@public_page(_index_stamp)
-def index(request: HttpRequest) -> HttpResponse:
-    stamp = _stamp(request, _index_stamp)
-    key = caching.page_key("index", _query_parts(request), gen=stamp.gen)
-    return _page(request, caching.cached(key, lambda: _index_content(request)))
-
-
 # --- Verdict page ---------------------------------------------------------------------------
 
 
-def _verdict_stamp(request: HttpRequest, slug: str) -> Stamp | None:
-    gen = caching.generation()  # before the database read: see claims.caching
+def _verdict_stamp(gen: int, request: HttpRequest, slug: str) -> Stamp | None:
+    # ``gen`` was read before this query: see claims.caching.
     found = selectors.claim_public_stamp(slug=slug)
     if found is None:
         return None
     pk, version, updated_at = found
     return Stamp(
-        gen=gen,
         etag=caching.etag("verdict", pk, version, updated_at.isoformat(), gen=gen),
         last_modified=max(updated_at, caching.generation_time(gen)),
-        version=found,
     )
 
 
@@ -203,7 +229,8 @@ def _quote_context(claim: Claim):
     return quote_context(text, claim.start, claim.end)
 
 
-def _verdict_content(slug: str) -> dict[str, Any]:
+@cached_page("verdict", _verdict_stamp)
+def verdict(request: HttpRequest, slug: str) -> dict[str, Any]:
     claim = selectors.claim_public_detail(slug=slug)
     if claim is None:
         raise Http404
@@ -239,23 +266,15 @@ def _verdict_content(slug: str) -> dict[str, Any]:
     }
 
 
-@public_page(_verdict_stamp)
-def verdict(request: HttpRequest, slug: str) -> HttpResponse:
-    stamp = _stamp(request, _verdict_stamp, slug)
-    if stamp is None:
-        raise Http404
-    key = caching.page_key("verdict", slug, *stamp.version, gen=stamp.gen)
-    return _page(request, caching.cached(key, lambda: _verdict_content(slug)))
-
-
 # --- Speaker and methodology ----------------------------------------------------------------
 
 
-def _speaker_stamp(request: HttpRequest, slug: str) -> Stamp:
-    return _generation_stamp("speaker", slug)
+def _speaker_stamp(gen: int, request: HttpRequest, slug: str) -> Stamp:
+    return _generation_stamp(gen, "speaker", slug)
 
 
-def _speaker_content(slug: str) -> dict[str, Any]:
+@cached_page("speaker", _speaker_stamp)
+def speaker(request: HttpRequest, slug: str) -> dict[str, Any]:
     person = selectors.speaker_public(slug=slug)
     if person is None:
         raise Http404
@@ -264,34 +283,21 @@ def _speaker_content(slug: str) -> dict[str, Any]:
     return {"title": person.name, "description": person.description, "main": main}
 
 
-@public_page(_speaker_stamp)
-def speaker(request: HttpRequest, slug: str) -> HttpResponse:
-    stamp = _stamp(request, _speaker_stamp, slug)
-    key = caching.page_key("speaker", slug, gen=stamp.gen)
-    return _page(request, caching.cached(key, lambda: _speaker_content(slug)))
+def _methodology_stamp(gen: int, request: HttpRequest) -> Stamp:
+    return _generation_stamp(gen, "methodology")
 
 
-def _methodology_stamp(request: HttpRequest) -> Stamp:
-    return _generation_stamp("methodology")
-
-
-def _methodology_content() -> dict[str, Any]:
+@cached_page("methodology", _methodology_stamp)
+def methodology(request: HttpRequest) -> dict[str, Any]:
     main = _content("claims/methodology.html", {"scale": selectors.rating_scale_default()})
     return {"title": _("Methodology"), "main": main}
-
-
-@public_page(_methodology_stamp)
-def methodology(request: HttpRequest) -> HttpResponse:
-    stamp = _stamp(request, _methodology_stamp)
-    key = caching.page_key("methodology", gen=stamp.gen)
-    return _page(request, caching.cached(key, _methodology_content))
 
 
 # --- Feed -----------------------------------------------------------------------------------
 
 
-def _feed_stamp(request: HttpRequest) -> Stamp:
-    return _generation_stamp("feed")
+def _feed_stamp(gen: int, request: HttpRequest) -> Stamp:
+    return _generation_stamp(gen, "feed")
 
 
-feed = public_page(_feed_stamp)(FactCheckFeed())
+feed = conditional(_feed_stamp)(FactCheckFeed())

@@ -10,14 +10,13 @@ subqueries).
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from sources.models import Citation, Snapshot, Source
 from sources.selectors import source_detail
 
 from ..models import Article, Claim, Correction, Rating, Speaker
-from ..selectors import claims_published
+from ..selectors import claims_published, claims_search, language_q
 
 
 @dataclass(frozen=True)
@@ -29,35 +28,6 @@ class ClaimFilters:
     updated_since: datetime | None = None  # strictly after
 
 
-def _language_q(language: str) -> Q:
-    return Q(article__language=language) | Q(article__language__startswith=f"{language}-")
-
-
-def _search(queryset: QuerySet[Claim], q: str) -> QuerySet[Claim]:
-    """Full-text search on the stored vector (PostgreSQL), substring search elsewhere.
-
-    Each claim's vector is in its article's language; the query is parsed with the same
-    configuration, per language group, so that every arm is a constant query the GIN
-    index can answer.
-    """
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery
-
-        def matches(config: str) -> Q:
-            return Q(search_vector=SearchQuery(q, config=config, search_type="websearch"))
-
-        german, english = _language_q("de"), _language_q("en")
-        return queryset.filter(
-            (german & matches("german"))
-            | (english & matches("english"))
-            | (~german & ~english & matches("simple"))
-        )
-    match = Q()
-    for field in ("claim", "exact", "speaker__name", "verdict__headline", "verdict__summary"):
-        match |= Q(**{f"{field}__icontains": q})
-    return queryset.filter(match)
-
-
 def partner_claims(filters: ClaimFilters) -> QuerySet[Claim]:
     """Public claims (published and retracted) matching ``filters``; unordered, bare."""
     queryset = claims_published()
@@ -66,11 +36,11 @@ def partner_claims(filters: ClaimFilters) -> QuerySet[Claim]:
     if filters.rating:
         queryset = queryset.filter(verdict__rating__slug=filters.rating)
     if filters.language:
-        queryset = queryset.filter(_language_q(filters.language))
+        queryset = queryset.filter(language_q(filters.language))
     if filters.updated_since is not None:
         queryset = queryset.filter(updated_at__gt=filters.updated_since)
     if filters.q:
-        queryset = _search(queryset, filters.q)
+        queryset = claims_search(queryset, filters.q)
     return queryset
 
 

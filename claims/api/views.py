@@ -66,8 +66,22 @@ class PartnerView(GenericAPIView):
         return response
 
 
-def _etag(kind: str, *parts: Any) -> str:
-    return quote_etag(caching.etag(kind, "api-v1", *parts, gen=caching.generation()))
+def _etag(kind: str, *parts: Any, gen: int | None = None) -> str:
+    gen = caching.generation() if gen is None else gen
+    return quote_etag(caching.etag(kind, "api-v1", *parts, gen=gen))
+
+
+def list_stamp(kind: str, filters: Any, queryset) -> tuple[int, tuple[int, Any]]:
+    """The generation and (count, newest update) of a list, counted once per generation.
+
+    Counting every public claim on every request would read the whole table; like the
+    public pages, a list's stamp holds until the next publish, correction or retraction
+    (which start a new generation), or ``PUBLIC_CACHE_SECONDS`` for changes made outside
+    the workflow.
+    """
+    gen = caching.generation()
+    key = f"api:v1:{kind}-stamp:{gen}:{caching.digest(filters)}"
+    return gen, caching.cached(key, lambda: selectors.claims_stamp(queryset))
 
 
 def _not_modified(request: Request, etag: str) -> bool:
@@ -113,10 +127,11 @@ class ClaimListView(PartnerView):
     )
     def get(self, request: Request) -> Response | HttpResponse:
         query = parse_query(ClaimQuery, request)
-        queryset = selectors.partner_claims(query.filters())
-        count, newest = selectors.claims_stamp(queryset)
+        filters = query.filters()
+        queryset = selectors.partner_claims(filters)
+        gen, (count, newest) = list_stamp("claims", filters, queryset)
         base = request.build_absolute_uri(request.path)
-        etag = _etag("claims", count, newest, base, *_query_items(request))
+        etag = _etag("claims", count, newest, base, *_query_items(request), gen=gen)
 
         def build() -> dict[str, Any]:
             paginator = self.paginator
@@ -198,8 +213,8 @@ class ClaimReviewFeedView(PartnerView):
     )
     def get(self, request: Request) -> Response | HttpResponse:
         queryset = selectors.claimreview_feed()
-        count, newest = selectors.claims_stamp(queryset)
-        etag = _etag("claimreview", count, newest)
+        gen, (count, newest) = list_stamp("claimreview", None, queryset)
+        etag = _etag("claimreview", count, newest, gen=gen)
         return _conditional(
             request,
             etag,

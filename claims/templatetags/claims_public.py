@@ -70,20 +70,18 @@ def language_name(code: str) -> str:
         return code
 
 
-@register.simple_tag(takes_context=True)
-def json_ld(context: template.Context, data: dict[str, Any] | None) -> SafeString:
-    """``<script type="application/ld+json">`` with the page's CSP nonce.
+@register.simple_tag
+def json_ld(data: dict[str, Any] | None) -> SafeString:
+    """``<script type="application/ld+json">`` with ``data``.
 
-    The JSON is escaped for a script element (``<``, ``>``, ``&`` as ``\\u003C``…), so no
-    text can close the element.
+    A JSON-LD block is data, never executed, so the CSP does not govern it and it needs no
+    nonce: the page stays the same for every reader and can be cached whole. The JSON is
+    escaped for a script element (``<``, ``>``, ``&`` as ``\\u003C``…), so no text can
+    close the element.
     """
     if not data:
         return SafeString("")
-    # A LazyNonce is falsy until first used: test for None, not truthiness.
-    nonce = context.get("csp_nonce")
+    # Escaped for a <script> element by to_script_json (like json_script).
     return format_html(
-        '<script type="application/ld+json"{}>{}</script>',
-        format_html(' nonce="{}"', nonce) if nonce is not None else "",
-        # Escaped for a <script> element by to_script_json (like json_script).
-        mark_safe(to_script_json(data)),
+        '<script type="application/ld+json">{}</script>', mark_safe(to_script_json(data))
     )

@@ -59,7 +59,7 @@ def _ids(items: list[dict]) -> list[int]:
 
 
 def test_sync_sees_publication_correction_and_retraction_each_exactly_once(
-    partner, checker, editor, make_published
+    partner, checker, editor, make_published, django_capture_on_commit_callbacks
 ):
     existing = [make_published() for _ in range(3)]
     factories.ClaimFactory()  # a draft: never synced
@@ -72,8 +72,9 @@ def test_sync_sees_publication_correction_and_retraction_each_exactly_once(
     assert sync.pull() == []
     assert sync.revalidate() == 304
 
-    # A new publication.
-    new = make_published()
+    # A new publication, committed (the commit starts a new cache generation).
+    with django_capture_on_commit_callbacks(execute=True):
+        new = make_published()
     assert sync.revalidate() == 200
     pulled = sync.pull()
     assert _ids(pulled) == [new.pk]
@@ -83,13 +84,14 @@ def test_sync_sees_publication_correction_and_retraction_each_exactly_once(
     # A correction of an older claim.
     corrected = existing[0]
     corrected.refresh_from_db()
-    workflow.claim_correct(
-        claim=corrected,
-        user=editor,
-        version=corrected.version,
-        note="Zahl korrigiert",
-        changes={"summary": "Die korrigierte Zusammenfassung."},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.claim_correct(
+            claim=corrected,
+            user=editor,
+            version=corrected.version,
+            note="Zahl korrigiert",
+            changes={"summary": "Die korrigierte Zusammenfassung."},
+        )
     pulled = sync.pull()
     assert _ids(pulled) == [corrected.pk]
     assert pulled[0]["corrections"][0]["note"] == "Zahl korrigiert"
@@ -99,7 +101,10 @@ def test_sync_sees_publication_correction_and_retraction_each_exactly_once(
     # A retraction: it comes back once, marked, and the partner takes it down.
     retracted = existing[1]
     retracted.refresh_from_db()
-    workflow.claim_retract(claim=retracted, user=editor, version=retracted.version, reason="Irrtum")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.claim_retract(
+            claim=retracted, user=editor, version=retracted.version, reason="Irrtum"
+        )
     pulled = sync.pull()
     assert _ids(pulled) == [retracted.pk]
     assert pulled[0]["status"] == "retracted"

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import pytest
+from django.test import TestCase
 
 from claims import services, workflow
 from claims.models import Claim
@@ -39,9 +40,14 @@ def submit(claim: Claim, user) -> Claim:
     return workflow.claim_submit(claim=claim, user=user, version=claim.version)
 
 
-def publish(claim: Claim, user) -> workflow.Published:
+def publish(claim: Claim, user, *, commit: bool = True) -> workflow.Published:
+    """Publish; with ``commit``, what follows the commit (search vector, cache, webhooks)
+    runs as it would after a real commit."""
     claim.refresh_from_db()
-    return workflow.claim_publish(claim=claim, user=user, version=claim.version)
+    if not commit:
+        return workflow.claim_publish(claim=claim, user=user, version=claim.version)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return workflow.claim_publish(claim=claim, user=user, version=claim.version)
 
 
 @pytest.fixture

@@ -317,7 +317,7 @@ def test_public_changes_invalidate_the_caches_after_the_commit(
 ):
     before = caching.generation()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        publish(in_review, editor)
+        publish(in_review, editor, commit=False)
     assert caching.generation() == before  # nothing happens before the commit
     assert len(callbacks) == 1
     callbacks[0]()

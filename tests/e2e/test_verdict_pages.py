@@ -100,10 +100,10 @@ def test_language_switcher_works_in_the_browser(chromium, verdict_url, screensho
     try:
         page.goto(verdict_url)
         assert page.get_attribute("html", "lang") == "de"
-        page.select_option("#lang-select", "en")
         with page.expect_navigation():
-            page.get_by_role("button", name="Wechseln").click()
+            page.get_by_role("button", name="English").click()
         assert page.get_attribute("html", "lang") == "en"
+        assert page.get_by_role("button", name="English").get_attribute("aria-pressed") == "true"
         assert page.url == verdict_url
         assert page.locator("h2#rating-title").inner_text() == "Our rating"
     finally:
