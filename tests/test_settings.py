@@ -61,7 +61,7 @@ def test_urls_select_postgresql_redis_and_celery():
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values["db"] == "django.db.backends.postgresql"
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "factcheck.cache.RedisCache"
     assert values["eager"] is False and values["broker"] == "redis://127.0.0.1:6379/0"
 
 

@@ -29,7 +29,7 @@ def _redis_up() -> bool:
 def test_the_limit_holds_across_connections(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "factcheck.cache.RedisCache",  # as in production
             "LOCATION": "redis://127.0.0.1:6379/13",
             "KEY_PREFIX": "factcheck-tests-throttle",
         }
