@@ -7,8 +7,20 @@ done and does nothing. ``acks_late`` and ``reject_on_worker_lost`` are set globa
 """
 
 from celery import shared_task
+from celery.signals import worker_init
 
 from . import services
+
+
+@worker_init.connect
+def _import_the_extraction_stack(**kwargs: object) -> None:
+    """Import trafilatura & co. once in the worker's main process, before the pool starts.
+
+    ``services`` imports ``extraction`` only when a fetch needs it, so that web processes
+    never load it. In a worker that would make the first fetch pay for the import, and
+    each prefork child would import its own copy instead of sharing the parent's pages.
+    """
+    from . import extraction  # noqa: F401
 
 
 @shared_task(name="sources.tasks.source_fetch_task", ignore_result=True)
