@@ -23,6 +23,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sources.models import Citation
+
 from . import claimreview, workflow
 from .errors import DeskError, StaleVersion
 from .models import Claim, Rating
@@ -87,6 +89,31 @@ class CorrectForm(_VersionForm):
         widget=forms.Textarea(attrs={"rows": 10, "class": "vLargeTextField"}),
     )
 
+    remove_sources = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Drop these sources"),
+        queryset=Citation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    add_url = forms.CharField(
+        label=gettext_lazy("Cite a new source (URL)"),
+        required=False,
+        max_length=2048,
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+        help_text=gettext_lazy("Fetched and archived in the background."),
+    )
+    add_role = forms.ChoiceField(
+        label=gettext_lazy("Role of the new source"),
+        choices=[("", "---------"), *Citation.Role.choices],
+        required=False,
+    )
+    add_passage = forms.CharField(
+        label=gettext_lazy("Quoted passage of the new source"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
+    )
+
     VERDICT_FIELDS = ("rating", "headline", "summary", "explanation")
 
     def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
@@ -101,13 +128,33 @@ class CorrectForm(_VersionForm):
             if scale_id
             else ratings.filter(scale__is_default=True)
         )
+        citations = Citation.objects.filter(claim=claim).select_related("source")
+        self.fields["remove_sources"].queryset = citations.order_by("order", "pk")
+        self.fields["remove_sources"].label_from_instance = lambda citation: (
+            f"{citation.source.url} ({citation.get_role_display()})"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("add_url") and not data.get("add_role"):
+            self.add_error("add_role", _("Say what the new source does for the verdict."))
+        if data.get("add_role") and not data.get("add_url"):
+            self.add_error("add_url", _("Enter the URL of the new source."))
+        return data
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
+        sources_add = []
+        if data.get("add_url"):
+            sources_add.append(
+                {"url": data["add_url"], "role": data["add_role"], "passage": data["add_passage"]}
+            )
         return {
             **super().service_kwargs(),
             "note": data["note"],
             "changes": {name: data[name] for name in self.VERDICT_FIELDS},
+            "sources_add": sources_add,
+            "sources_remove": [citation.pk for citation in data.get("remove_sources") or ()],
         }
 
 

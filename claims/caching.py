@@ -14,8 +14,11 @@ Design:
 - The public pages are cached **whole**: nothing on them depends on the reader (no CSRF
   token, no CSP nonce: the JSON-LD is a data block, which a CSP does not govern). A cached
   page is stored under a key *without* the generation, next to the generation it was
-  built in; ``generation_and`` reads both in one round trip, so a hit or a 304 costs one
-  cache read and no database query.
+  built in; ``page_lookup`` reads both in one round trip, so a hit or a 304 costs one
+  cache read and no database query. Each process also keeps the pages it served and
+  trusts the generation it read for ``PUBLIC_CACHE_LOCAL_SECONDS`` (1 s by default): a hit
+  within that second costs no round trip at all, and a publication shows on every
+  process within that second (at once on the one that published).
 - Every key holds the active language, and the views send ``Vary: Cookie,
   Accept-Language``, so a German page is never served to an English reader.
 
@@ -24,13 +27,22 @@ after the commit, so whoever sees the new generation also sees the new data.
 """
 
 import hashlib
+import logging
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import get_language
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+# What a cache that cannot be reached raises (Redis down, refused, timed out).
+CACHE_ERRORS = (RedisError, OSError)
 
 GENERATION_KEY = "claims:public:generation"
 PUBLIC_CACHE_SECONDS = 300
@@ -43,14 +55,27 @@ def _fresh_generation() -> int:
     return time.time_ns() // 1000
 
 
+def _unavailable(error: Exception) -> None:
+    # Readers still get their pages, built per request: correct, only slower.
+    logger.warning("cache unavailable, serving without it: %s", error)
+
+
 def generation() -> int:
-    """The current generation (starting a new one if the cache lost it)."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, _fresh_generation(), PUBLIC_CACHE_SECONDS)
+    """The current generation (starting a new one if the cache lost it).
+
+    Without a reachable cache every call is a new generation: nothing is served from a
+    cache and no ETag matches, but every page is right.
+    """
+    try:
         value = cache.get(GENERATION_KEY)
-        if value is None:  # A cache that stores nothing (DummyCache): always fresh.
-            value = _fresh_generation()
+        if value is None:
+            cache.add(GENERATION_KEY, _fresh_generation(), PUBLIC_CACHE_SECONDS)
+            value = cache.get(GENERATION_KEY)
+    except CACHE_ERRORS as error:
+        _unavailable(error)
+        value = None
+    if value is None:  # a cache that stores nothing (DummyCache) or none at all
+        value = _fresh_generation()
     return int(value)
 
 
@@ -58,6 +83,7 @@ def bump_generation() -> int:
     """Make every cached public page and every ETag obsolete."""
     value = max(_fresh_generation(), generation() + 1)
     cache.set(GENERATION_KEY, value, PUBLIC_CACHE_SECONDS)
+    _process.set_gen(value)  # this process sees its own change at once
     return value
 
 
@@ -75,22 +101,101 @@ def digest(*parts: Any) -> str:
 def page_key(kind: str, *parts: Any) -> str:
     """The cache key of a whole page: kind, language and ``parts`` (not the generation).
 
-    The value is stored with the generation it was built in (see ``generation_and``).
+    The value is stored with the generation it was built in (see ``page_lookup``).
     """
     return f"claims:page:{kind}:{CONTENT_SCHEMA}:{get_language()}:{digest(*parts)}"
 
 
-def generation_and(key: str) -> tuple[int, Any]:
-    """The current generation and the value under ``key``, in one cache round trip."""
-    found = cache.get_many([GENERATION_KEY, key])
+class _ProcessCopy:
+    """This process's copy of the generation (trusted for ``PUBLIC_CACHE_LOCAL_SECONDS``)
+    and of the pages most recently served, bounded in number and bytes."""
+
+    # Enough for the pages of a spike (a few hot verdicts, the index) and little against a
+    # web worker's memory budget.
+    MAX_PAGES = 200
+    MAX_BYTES = 4 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.gen: int | None = None
+        self.gen_until = 0.0
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        self.bytes = 0
+
+    def fresh_gen(self) -> int | None:
+        return self.gen if time.monotonic() < self.gen_until else None
+
+    def set_gen(self, gen: int) -> None:
+        seconds = settings.PUBLIC_CACHE_LOCAL_SECONDS
+        with self.lock:
+            if self.gen != gen:
+                self.pages.clear()  # pages of another generation are of no use
+                self.bytes = 0
+            self.gen, self.gen_until = gen, time.monotonic() + seconds
+
+    def page(self, key: str, gen: int) -> tuple | None:
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is None or entry[0] != gen:
+                return None
+            self.pages.move_to_end(key)
+            return entry
+
+    def keep(self, key: str, entry: tuple) -> None:
+        size = len(entry[-1])
+        if not settings.PUBLIC_CACHE_LOCAL_SECONDS or size > self.MAX_BYTES // 8:
+            return
+        with self.lock:
+            old = self.pages.pop(key, None)
+            self.bytes -= len(old[-1]) if old else 0
+            self.pages[key] = entry
+            self.bytes += size
+            while len(self.pages) > self.MAX_PAGES or self.bytes > self.MAX_BYTES:
+                _key, dropped = self.pages.popitem(last=False)
+                self.bytes -= len(dropped[-1])
+
+
+_process = _ProcessCopy()
+
+
+def page_lookup(key: str) -> tuple[int, tuple | None]:
+    """The current generation and the whole page under ``key`` (``(gen, …, body)``).
+
+    From this process's copy when its generation was read from the cache less than
+    ``PUBLIC_CACHE_LOCAL_SECONDS`` ago: a hit then costs no round trip at all, and a
+    publication elsewhere shows here within that many seconds (at once in the process
+    that published). Otherwise generation and page come in one cache round trip.
+    """
+    if settings.PUBLIC_CACHE_LOCAL_SECONDS:
+        gen = _process.fresh_gen()
+        if gen is not None and (entry := _process.page(key, gen)) is not None:
+            return gen, entry
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+    except CACHE_ERRORS as error:
+        _unavailable(error)
+        return _fresh_generation(), None
     gen = found.get(GENERATION_KEY)
     if gen is None:
         return generation(), None
-    return int(gen), found.get(key)
+    gen, entry = int(gen), found.get(key)
+    if settings.PUBLIC_CACHE_LOCAL_SECONDS:
+        _process.set_gen(gen)
+        if entry is not None and entry[0] == gen:
+            _process.keep(key, entry)
+    return gen, entry
 
 
-def store(key: str, value: Any) -> None:
-    cache.set(key, value, PUBLIC_CACHE_SECONDS)
+def page_store(key: str, entry: tuple) -> None:
+    """Keep a whole page, ``(gen, …, body)``, in the cache and in this process."""
+    _process.keep(key, entry)
+    try:
+        cache.set(key, entry, PUBLIC_CACHE_SECONDS)
+    except CACHE_ERRORS as error:
+        _unavailable(error)
 
 
 def etag(kind: str, *parts: Any, gen: int) -> str:
@@ -100,8 +205,15 @@ def etag(kind: str, *parts: Any, gen: int) -> str:
 
 def cached(key: str, build: Callable[[], Any]) -> Any:
     """The value under ``key``, built and stored if missing (``build`` must not give None)."""
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except CACHE_ERRORS as error:
+        _unavailable(error)
+        value = None
     if value is None:
         value = build()
-        store(key, value)
+        try:
+            cache.set(key, value, PUBLIC_CACHE_SECONDS)
+        except CACHE_ERRORS as error:
+            _unavailable(error)
     return value

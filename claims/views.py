@@ -80,7 +80,7 @@ def cached_page(kind: str, stamp: Callable[..., Stamp | None]):
         @wraps(content)
         def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             key = caching.page_key(kind, request.get_full_path())
-            gen, entry = caching.generation_and(key)
+            gen, entry = caching.page_lookup(key)
             if entry is None or entry[0] != gen:
                 found = stamp(gen, request, *args, **kwargs)
                 if found is None:
@@ -94,7 +94,7 @@ def cached_page(kind: str, stamp: Callable[..., Stamp | None]):
                     return _headers(not_modified, etag, last_modified)
                 body = _render(request, content(request, *args, **kwargs))
                 entry = (gen, etag, last_modified, body)
-                caching.store(key, entry)
+                caching.page_store(key, entry)
             _gen, etag, last_modified, body = entry
             response = get_conditional_response(
                 request, etag=etag, last_modified=last_modified

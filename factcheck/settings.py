@@ -120,6 +120,8 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "factcheck",
             "TIMEOUT": 300,
+            # A Redis that does not answer must not hang requests (pages then do without).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -248,6 +250,11 @@ FETCH_RETRY_MAX_DELAY = env.int("FETCH_RETRY_MAX_DELAY", default=3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": FETCH_RETRY_MAX_DELAY * 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Celery's Django fixup closes every database connection before and after each task
+# unless this is set: a new PostgreSQL connection per fetch, which cost PostgreSQL as much
+# CPU as the fetch itself (bench/RESULTS-fetch.md). Kept instead, and Django's own rules
+# (CONN_MAX_AGE, CONN_HEALTH_CHECKS) applied around every task in factcheck/celery.py.
+CELERY_DB_REUSE_MAX = 1_000_000
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "factcheck.tasks.worker_heartbeat", "schedule": 30.0},
     "sweep-sources": {"task": "sources.tasks.source_sweep_task", "schedule": 60.0},
@@ -263,6 +270,10 @@ FETCH_ALLOW_NETWORKS = env.list("FETCH_ALLOW_NETWORKS", default=[])
 FETCH_MAX_ATTEMPTS = env.int("FETCH_MAX_ATTEMPTS", default=5)
 FETCH_LEASE_SECONDS = env.int("FETCH_LEASE_SECONDS", default=120)
 SOURCE_RECHECK_DAYS = env.float("SOURCE_RECHECK_DAYS", default=7.0)
+# How long a web process trusts its copy of the public-cache generation: a cached page is
+# then served from the process's memory, and a publication shows everywhere within this
+# many seconds. 0: every request asks the shared cache.
+PUBLIC_CACHE_LOCAL_SECONDS = env.float("PUBLIC_CACHE_LOCAL_SECONDS", default=1.0)
 FACTCHECK_ORG_NAME = env.str("FACTCHECK_ORG_NAME", default="Faktencheck-Desk")
 FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", default="http://localhost:8000/")
 FACTCHECK_ALLOW_SELF_PUBLISH = env.bool("FACTCHECK_ALLOW_SELF_PUBLISH", default=False)

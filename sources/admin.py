@@ -136,7 +136,9 @@ class CitationInline(admin.TabularInline):
         return formset
 
     def _claim_open(self, obj) -> bool:
-        return obj is None or obj.status != Claim.Status.RETRACTED
+        # Once published, sources change only through a correction (its page has the
+        # fields for it), so readers are told; a retracted claim's sources stay as they were.
+        return obj is None or obj.status in (Claim.Status.DRAFT, Claim.Status.IN_REVIEW)
 
     def has_add_permission(self, request, obj=None):
         return self._claim_open(obj) and super().has_add_permission(request, obj)

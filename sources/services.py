@@ -24,6 +24,7 @@ Services take keyword-only arguments and raise ``claims.errors`` domain errors.
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import logging
 import random
 import secrets
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -46,9 +48,16 @@ from django.utils.translation import gettext as _
 from claims.errors import InvalidInput, InvalidTransition, NotAllowed
 from claims.models import Claim
 
-from . import extraction, fetching
+# Not ``extraction``: it pulls in trafilatura, htmldate, lxml and pypdf (about 22 MB per
+# process), which only the worker's fetch needs; ``_extract`` imports it there. The web
+# processes import this module for the citation services and must stay lean (a test
+# checks that they never import it).
+from . import fetching
 from .models import Citation, Snapshot, Source, snapshot_upload_to
 from .selectors import sources_flagged_q
+
+if TYPE_CHECKING:
+    from .extraction import Extracted
 
 logger = logging.getLogger(__name__)
 
@@ -212,10 +221,19 @@ def _check_passage(passage: str) -> str:
     return passage
 
 
-def _check_claim_open(claim: Claim) -> None:
+def _check_claim_open(claim: Claim, *, correction: bool = False) -> None:
+    """Sources change freely before publication; after it, only within a correction."""
     if claim.status == Claim.Status.RETRACTED:
         raise InvalidTransition(
             _("This claim is retracted; its sources cannot be changed."), status=claim.status
+        )
+    if claim.status == Claim.Status.PUBLISHED and not correction:
+        raise InvalidTransition(
+            _(
+                "This verdict is published: change its sources with a correction, whose "
+                "public note tells readers what changed."
+            ),
+            status=claim.status,
         )
 
 
@@ -227,8 +245,12 @@ def citation_add(
     role: str,
     passage: str = "",
     user: AbstractBaseUser | None = None,
+    correction: bool = False,
 ) -> Citation:
     """Cite ``url`` for ``claim``'s verdict; the source is fetched in the background.
+
+    A published verdict's sources change only within a correction
+    (``workflow.claim_correct`` passes ``correction=True``).
 
     One source per normalised URL, shared by every claim citing it; it is queued for
     fetching (after the commit) only when it needs it. A refused destination is kept
@@ -239,7 +261,7 @@ def citation_add(
     role = _check_role(role)
     passage = _check_passage(passage)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    _check_claim_open(claim)
+    _check_claim_open(claim, correction=correction)
     now = timezone.now()
     source, created = Source.objects.get_or_create(
         normalised_url=normalised,
@@ -291,13 +313,17 @@ def citation_update(
 
 
 @transaction.atomic
-def citation_remove(*, citation: Citation, user: AbstractBaseUser | None = None) -> None:
-    """Remove a citation; the source and its snapshots stay (other claims may cite it)."""
+def citation_remove(
+    *, citation: Citation, user: AbstractBaseUser | None = None, correction: bool = False
+) -> None:
+    """Remove a citation; the source and its snapshots stay (other claims may cite it).
+
+    On a published verdict only within a correction (see ``citation_add``)."""
     _require(user, "sources.delete_citation", _("You may not remove sources."))
     citation = Citation.objects.select_related("claim").filter(pk=citation.pk).first()
     if citation is None:
         return  # removed already: a repeated call is harmless
-    _check_claim_open(citation.claim)
+    _check_claim_open(citation.claim, correction=correction)
     source_id, public = citation.source_id, citation.claim.is_public
     citation.delete()
     if public:
@@ -440,8 +466,17 @@ class _Finding:
     flags: set[str] = field(default_factory=set)  # "changed", "dead", "redirected"
 
 
+def _extract(result: fetching.FetchResult, *, content_type: str, url: str = "") -> Extracted:
+    """Text and metadata of a response's body (runs in the worker only, see the imports)."""
+    from . import extraction
+
+    return extraction.extract(
+        result.body, content_type=content_type, charset=result.charset, url=url
+    )
+
+
 def _snapshot_from_result(
-    result: fetching.FetchResult, extracted: extraction.Extracted, now: datetime
+    result: fetching.FetchResult, extracted: Extracted, now: datetime
 ) -> Snapshot:
     return Snapshot(
         fetched_at=now,
@@ -456,7 +491,7 @@ def _snapshot_from_result(
         text=extracted.text,
         published_on=(extracted.published_on or "")[:10],
         language=extracted.language[:35],
-        sha256=extraction.sha256_hex(result.body),
+        sha256=hashlib.sha256(result.body).hexdigest(),
         text_sha256=extracted.text_sha256,
         kind=extracted.kind if extracted.kind in Snapshot.Kind.values else Snapshot.Kind.OTHER,
         reason=extracted.reason,
@@ -663,9 +698,7 @@ def _record_response(lease: Lease, result: fetching.FetchResult, now: datetime) 
         retry_after = _retry_after_seconds(result.headers, now)
         if lease.attempts < settings.FETCH_MAX_ATTEMPTS or not lease.is_recheck:
             return _record_transient(lease, now, _status_reason(status), retry_after=retry_after)
-        extracted = extraction.extract(
-            result.body, content_type=result.content_type, charset=result.charset
-        )
+        extracted = _extract(result, content_type=result.content_type)
         return _record_transient(
             lease,
             now,
@@ -679,10 +712,9 @@ def _record_response(lease: Lease, result: fetching.FetchResult, now: datetime) 
         ):
             return Outcome.LOST_LEASE
         return Outcome.FAILED
-    extracted = extraction.extract(
-        result.body,
+    extracted = _extract(
+        result,
         content_type=result.headers.get("content-type") or result.content_type,
-        charset=result.charset,
         url=result.final_url,
     )
     snapshot = _snapshot_from_result(result, extracted, now)

@@ -76,9 +76,20 @@ def _plain_static_storage(settings):
 def _clear_cache():
     from django.core.cache import cache
 
+    from claims import caching
+
+    caching._process.clear()
     cache.clear()
     yield
     cache.clear()
+    caching._process.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_process_copy(settings):
+    """No per-process page copies: tests that clear the cache expect the next request to
+    miss. The per-process layer has its own tests, which set PUBLIC_CACHE_LOCAL_SECONDS."""
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 0
 
 
 @pytest.fixture

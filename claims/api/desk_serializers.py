@@ -139,6 +139,12 @@ class RequestChangesInput(TransitionInput):
     note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
+class CitationInput(Input):
+    url = serializers.CharField(max_length=2048)
+    role = serializers.ChoiceField(choices=Citation.Role.choices)
+    passage = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
 class CorrectInput(Input):
     note = serializers.CharField(max_length=5000, help_text="The public correction note.")
     version = _version_field(required=True)
@@ -146,16 +152,22 @@ class CorrectInput(Input):
     headline = serializers.CharField(max_length=200, required=False, allow_blank=True)
     summary = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
     explanation = serializers.CharField(max_length=200_000, required=False, allow_blank=True)
+    add_sources = CitationInput(
+        many=True,
+        required=False,
+        max_length=20,
+        help_text="Sources to cite from now on (url, role, passage).",
+    )
+    remove_sources = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        max_length=100,
+        help_text="Ids of the claim's citations to drop.",
+    )
 
 
 class RetractInput(TransitionInput):
     reason = serializers.CharField(max_length=5000, help_text="The public reason.")
-
-
-class CitationInput(Input):
-    url = serializers.CharField(max_length=2048)
-    role = serializers.ChoiceField(choices=Citation.Role.choices)
-    passage = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 # --- Output -----------------------------------------------------------------------------------

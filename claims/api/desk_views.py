@@ -378,7 +378,10 @@ class CorrectView(DeskView):
     @extend_schema(
         operation_id="desk_claims_correct",
         summary="Correct a published verdict with a public note (editors)",
-        description="Send the note and only the verdict fields that change.",
+        description=(
+            "Send the note and only the verdict fields that change. A published verdict's "
+            "sources change only here: `add_sources` and `remove_sources` (citation ids)."
+        ),
         parameters=[CLAIM_ID],
         request=CorrectInput,
         responses={200: DeskClaimDetailSerializer, **WRITE_ERRORS},
@@ -386,10 +389,18 @@ class CorrectView(DeskView):
     def post(self, request: Request, pk: int) -> Response:
         data = dict(self.input(CorrectInput))
         note, version = data.pop("note"), data.pop("version")
+        sources_add = [dict(item) for item in data.pop("add_sources", [])]
+        sources_remove = data.pop("remove_sources", [])
         if "rating" in data:
             data["rating"] = _rating(data["rating"])
         workflow.claim_correct(
-            claim=_claim(pk), user=self.user, version=version, note=note, changes=data
+            claim=_claim(pk),
+            user=self.user,
+            version=version,
+            note=note,
+            changes=data,
+            sources_add=sources_add,
+            sources_remove=sources_remove,
         )
         return _claim_response(pk)
 

@@ -6,12 +6,14 @@ nested objects is noticeably slower through DRF's generic field machinery. The t
 validate real responses against the schema, so the two cannot drift apart.
 """
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 
 from sources.models import Citation
 from sources.selectors import snapshot_archive_url
@@ -294,20 +296,40 @@ class DataFeedSerializer(serializers.Serializer):
         }
 
 
-def datafeed_data(claims: list[Claim], *, newest: datetime | None) -> dict[str, Any]:
-    elements = [
-        claimreview.claim_review(
-            claim,
-            org_name=settings.FACTCHECK_ORG_NAME,
-            org_url=settings.FACTCHECK_ORG_URL,
-            page_url=public_url(claim.get_absolute_url()),
-        )
-        for claim in claims
-    ]
+def _datafeed_head(newest: datetime | None) -> dict[str, Any]:
     return {
         "@context": "https://schema.org",
         "@type": "DataFeed",
         "name": f"{settings.FACTCHECK_ORG_NAME}: ClaimReview",
         "dateModified": iso(newest),
-        "dataFeedElement": elements,
     }
+
+
+def _datafeed_element(claim: Claim) -> dict[str, Any]:
+    return claimreview.claim_review(
+        claim,
+        org_name=settings.FACTCHECK_ORG_NAME,
+        org_url=settings.FACTCHECK_ORG_URL,
+        page_url=public_url(claim.get_absolute_url()),
+    )
+
+
+def datafeed_data(claims: Iterable[Claim], *, newest: datetime | None) -> dict[str, Any]:
+    elements = [_datafeed_element(claim) for claim in claims]
+    return {**_datafeed_head(newest), "dataFeedElement": elements}
+
+
+def datafeed_stream(claims: Iterable[Claim], *, newest: datetime | None) -> Iterator[bytes]:
+    """The same JSON as ``datafeed_data`` rendered by DRF, written item by item.
+
+    For feeds too large to hold (or cache) whole: memory stays that of one item.
+    """
+    renderer = JSONRenderer()
+
+    def render(value: Any) -> bytes:
+        return renderer.render(value)
+
+    yield render(_datafeed_head(newest))[:-1] + b',"dataFeedElement":['
+    for number, claim in enumerate(claims):
+        yield (b"," if number else b"") + render(_datafeed_element(claim))
+    yield b"]}"

@@ -1,6 +1,8 @@
 """The partner API: the contract's fields, published-only reads, filters, search, paging,
 ETags, throttling, and errors that say what is wrong."""
 
+import json
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -163,6 +165,30 @@ def test_claimreview_datafeed(partner, make_published):
     assert (
         partner.get("/api/v1/claimreview/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
     )
+
+
+def test_a_large_datafeed_is_streamed_with_the_same_bytes(
+    partner, make_published, monkeypatch, django_assert_num_queries
+):
+    from claims import caching
+    from claims.api import views
+
+    make_published(verdict={"headline": "</script> \u2028 „Zitat“"})
+    make_published(rating="richtig")
+    make_published()
+    whole = partner.get("/api/v1/claimreview/")
+    assert not whole.streaming
+
+    monkeypatch.setattr(views, "DATAFEED_CACHED_ITEMS", 1)
+    caching.bump_generation()
+    with django_assert_num_queries(3):  # key, stamp, the feed through a server-side cursor
+        streamed = partner.get("/api/v1/claimreview/")
+        body = b"".join(streamed.streaming_content)
+    assert streamed.streaming and streamed["Content-Type"] == "application/json"
+    assert body == whole.content  # byte for byte what DRF renders
+    assert len(json.loads(body)["dataFeedElement"]) == 3
+    revalidated = partner.get("/api/v1/claimreview/", HTTP_IF_NONE_MATCH=streamed["ETag"])
+    assert revalidated.status_code == 304
 
 
 def test_speakers_and_ratings(partner, make_published):

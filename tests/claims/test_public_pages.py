@@ -565,3 +565,106 @@ def test_a_revalidation_of_an_uncached_page_renders_nothing(
         assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
     with django_assert_num_queries(4):  # rendered and cached again
         assert client.get(url).content == response.content
+
+
+# --- A dead cache ----------------------------------------------------------------------------
+
+
+def test_pages_are_served_without_a_cache(client, psaki_claim, settings, caplog):
+    import socket
+
+    with socket.socket() as probe:  # a loopback port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "factcheck.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    for url in (psaki_claim.get_absolute_url(), "/fact-checks/", "/fact-checks/?q=Belege"):
+        response = client.get(url)
+        assert response.status_code == 200 and "Psaki" in response.content.decode()
+    assert "cache unavailable" in caplog.text
+
+
+# --- The per-process copy (PUBLIC_CACHE_LOCAL_SECONDS) -----------------------------------------
+
+
+@pytest.fixture
+def local_copy(settings, monkeypatch):
+    """The per-process layer on, with a clock the test moves."""
+    from claims import caching
+
+    now = [1000.0]
+    monkeypatch.setattr(caching.time, "monotonic", lambda: now[0])
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 1.0
+    caching._process.clear()
+    return now
+
+
+def test_a_hit_within_the_second_asks_neither_database_nor_cache(
+    client, psaki_claim, local_copy, monkeypatch, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    url = psaki_claim.get_absolute_url()
+    first = client.get(url)
+    calls = []
+    for name in ("get", "get_many", "set"):
+        original = getattr(cache, name)
+        monkeypatch.setattr(
+            cache, name, lambda *a, _o=original, _n=name, **k: calls.append(_n) or _o(*a, **k)
+        )
+    with django_assert_num_queries(0):
+        again = client.get(url)
+        revalidated = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.content == first.content and revalidated.status_code == 304
+    assert calls == []  # served from this process's memory
+    local_copy[0] += 1.5  # the second is over: the generation is read again (one round trip)
+    assert client.get(url).content == first.content
+    assert calls[0] == "get_many" and "set" not in calls  # (locmem's get_many calls get)
+
+
+def test_a_publication_elsewhere_shows_within_the_second(
+    client, psaki_claim, make_published, local_copy
+):
+    from collections import OrderedDict
+
+    from claims import caching
+
+    copy = caching._process
+    for _ in range(2):  # built, then read back with the generation: now in this process
+        assert "Brandneue Prüfung" not in _html(client.get("/fact-checks/"))
+    before = (copy.gen, copy.gen_until, OrderedDict(copy.pages), copy.bytes)
+    make_published(verdict={"headline": "Brandneue Prüfung"})
+    # Published by another process: the shared generation moved, this process's copy not.
+    copy.gen, copy.gen_until, copy.pages, copy.bytes = before
+    assert "Brandneue Prüfung" not in _html(client.get("/fact-checks/"))  # within the second
+    local_copy[0] += 1.01
+    assert "Brandneue Prüfung" in _html(client.get("/fact-checks/"))
+
+
+def test_a_publication_in_this_process_shows_at_once(
+    client, psaki_claim, make_published, local_copy
+):
+    assert "Brandneue Prüfung" not in _html(client.get("/fact-checks/"))
+    make_published(verdict={"headline": "Brandneue Prüfung"})  # bumps in this process
+    assert "Brandneue Prüfung" in _html(client.get("/fact-checks/"))
+
+
+def test_the_process_copy_is_bounded(settings):
+    from claims import caching
+
+    settings.PUBLIC_CACHE_LOCAL_SECONDS = 1.0
+    copy = caching._ProcessCopy()
+    copy.set_gen(7)
+    for number in range(copy.MAX_PAGES + 50):
+        copy.keep(f"k{number}", (7, "etag", 0, b"x" * 1000))
+    assert len(copy.pages) == copy.MAX_PAGES and copy.page("k0", 7) is None
+    assert copy.page(f"k{copy.MAX_PAGES + 49}", 7) is not None
+    copy.keep("huge", (7, "etag", 0, b"x" * copy.MAX_BYTES))  # never held
+    assert copy.page("huge", 7) is None and copy.bytes <= copy.MAX_BYTES
+    copy.set_gen(8)  # a new generation: the old pages go
+    assert not copy.pages and copy.bytes == 0

@@ -89,10 +89,11 @@ def test_anything_else_is_only_offered_as_a_download(
     client, checker, http_server, content_type, body, filename
 ):
     http_server.respond("/file", body=body, content_type=content_type)
-    claim = publish(factories.ClaimFactory())
+    claim = factories.ClaimFactory()
     source = services.citation_add(
         claim=claim, url=http_server.url("/file"), role="context", user=checker
     ).source
+    publish(claim)
     fetch(source)
     snapshot = source.snapshots.get()
     response = client.get(_url(snapshot))
@@ -143,10 +144,11 @@ def test_a_cyrillic_page_is_served_in_its_own_charset(client, checker, http_serv
         .encode("koi8-r")
     )
     http_server.respond("/ru", body=body, content_type="text/html")
-    claim = publish(factories.ClaimFactory())
+    claim = factories.ClaimFactory()
     source = services.citation_add(
         claim=claim, url=http_server.url("/ru"), role="origin", user=checker
     ).source
+    publish(claim)
     fetch(source)
     snapshot = source.snapshots.get()
     assert "Алматы" in snapshot.text
