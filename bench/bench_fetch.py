@@ -1,7 +1,7 @@
 """Source fetching throughput through real Celery workers, against the I/O ceiling.
 
     .venv/bin/python bench/bench_fetch.py [--urls 200] [--delay 0.2] [--concurrency 16]
-                                          [--pools threads,threadsx2,prefork] [--turns 3]
+                                          [--pools threadsx2/pf2,threads,prefork] [--turns 3]
                                           [--debug] [--worker-env KEY=VALUE …]
 
 What it does, all on this machine (loopback only):
@@ -360,7 +360,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--pools",
-        default="threads,threadsx2,prefork,gevent",
+        default="threadsx2/pf2,threads,threadsx2",
         help="configurations: POOL[xN][/pfM], N worker processes sharing the concurrency, "
         "M the prefetch multiplier",
     )
