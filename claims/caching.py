@@ -189,13 +189,17 @@ def page_lookup(key: str) -> tuple[int, tuple | None]:
     return gen, entry
 
 
+def _store(key: str, value: Any) -> None:
+    try:
+        cache.set(key, value, PUBLIC_CACHE_SECONDS)
+    except CACHE_ERRORS as error:
+        _unavailable(error)
+
+
 def page_store(key: str, entry: tuple) -> None:
     """Keep a whole page, ``(gen, …, body)``, in the cache and in this process."""
     _process.keep(key, entry)
-    try:
-        cache.set(key, entry, PUBLIC_CACHE_SECONDS)
-    except CACHE_ERRORS as error:
-        _unavailable(error)
+    _store(key, entry)
 
 
 def etag(kind: str, *parts: Any, gen: int) -> str:
@@ -212,8 +216,5 @@ def cached(key: str, build: Callable[[], Any]) -> Any:
         value = None
     if value is None:
         value = build()
-        try:
-            cache.set(key, value, PUBLIC_CACHE_SECONDS)
-        except CACHE_ERRORS as error:
-            _unavailable(error)
+        _store(key, value)
     return value
