@@ -22,10 +22,10 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from rest_framework.utils.urls import replace_query_param
 
-from claims.api import selectors
-from claims.api.pagination import MAX_PAGE_SIZE, ClaimCursorPagination
-from claims.api.serializers import claim_data
-from claims.api.views import list_stamp
+from partners.api import selectors
+from partners.api.pagination import MAX_PAGE_SIZE, ClaimCursorPagination
+from partners.api.serializers import claim_data
+from partners.api.views import list_stamp
 
 ORDERING = ClaimCursorPagination.ordering  # ("-updated_at", "-id")
 DEFAULT_PAGE_SIZE = ClaimCursorPagination.page_size

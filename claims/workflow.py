@@ -3,7 +3,7 @@
 Each service locks the claim row, checks the version the user saw (optimistic locking),
 the current status and the user's permission, and refuses with a domain error that says
 why. History is recorded by simple_history on every save, with a change reason. Public
-changes call ``public_change`` after the transaction commits.
+changes are announced (``claims.signals``) after the transaction commits.
 
 ``user=None`` means the system (a migration or a management command acting for the
 desk); permission checks are skipped for it, as in ``claims.services``. Publishing always
@@ -13,7 +13,6 @@ needs a named editor (four-eyes).
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -22,11 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import caching, claimreview
 from .errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 from .models import Claim, Correction, Rating, Verdict
 from .selectors import claim_changes_since
 from .services import VERDICT_FIELDS, _bump, _check_version, _full_clean, _lock_claim, _require
+from .signals import announce_on_commit
+from .wording import publish_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -40,27 +40,6 @@ class Published:
 
     claim: Claim
     warnings: list[str] = field(default_factory=list)
-
-
-def public_change(claim_id: int, event: str) -> None:
-    """Everything that must happen when public content changed (after the commit).
-
-    ``event`` is ``published``, ``corrected`` or ``retracted`` (from this module) or
-    ``sources`` (a cited source of a public claim changed). Today: make the cached public
-    pages obsolete. Webhook delivery to partners belongs here too, so there is one
-    place that knows a public change happened.
-    """
-    from .partners import claim_update_search_vector, webhooks_enqueue
-
-    claim_update_search_vector(claim_id)
-    caching.bump_generation()
-    logger.info("public change: claim %s %s", claim_id, event)
-    webhooks_enqueue(claim_id, event)
-
-
-def _announce(claim: Claim, event: str) -> None:
-    # robust: the change is committed; a cache outage must not turn it into an error page.
-    transaction.on_commit(partial(public_change, claim.pk, event), robust=True)
 
 
 def _reason(text: str) -> str:
@@ -171,11 +150,11 @@ def claim_publish(*, claim: Claim, user: AbstractBaseUser | None, version: int |
     claim.published_at = claim.published_at or now
     claim._change_reason = "published"
     _bump(claim, "status", "published_at")
-    _announce(claim, "published")
+    announce_on_commit(claim.pk, "published")
     rating = verdict.rating
     return Published(
         claim=claim,
-        warnings=claimreview.publish_warnings(claim.claim, [rating.label_de, rating.label_en]),
+        warnings=publish_warnings(claim.claim, [rating.label_de, rating.label_en]),
     )
 
 
@@ -240,7 +219,7 @@ def claim_correct(
     correction.save()
     claim._change_reason = _reason(f"correction: {note}")
     _bump(claim)
-    _announce(claim, "corrected")
+    announce_on_commit(claim.pk, "corrected")
     return correction
 
 
@@ -294,5 +273,5 @@ def claim_retract(
     claim.retraction_reason = reason
     claim._change_reason = _reason(f"retracted: {reason}")
     _bump(claim, "status", "retracted_at", "retraction_reason")
-    _announce(claim, "retracted")
+    announce_on_commit(claim.pk, "retracted")
     return claim

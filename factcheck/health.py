@@ -34,7 +34,7 @@ def _check_broker() -> str:
 def _check_worker() -> str:
     if not settings.CELERY_BROKER_URL:
         return "in-process"
-    from .tasks import HEARTBEAT_KEY, HEARTBEAT_MAX_AGE
+    from factcheck.tasks import HEARTBEAT_KEY, HEARTBEAT_MAX_AGE
 
     beat = cache.get(HEARTBEAT_KEY)
     if beat is None:

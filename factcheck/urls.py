@@ -2,16 +2,32 @@ import os
 
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from claims.sitemaps import SITEMAPS
+from partners.api.urls import not_found_pattern, schema_patterns
+from publishing.sitemaps import SITEMAPS
 
 from .health import health
 
+# ``/api/``: the schema and docs, the desk API, the partner API, and a JSON 404 for the rest.
+api_patterns = [
+    *schema_patterns,
+    path("v1/desk/", include("newsdesk.api.urls")),
+    path("v1/", include("partners.api.urls")),
+    not_found_pattern,
+]
+
 urlpatterns = [
     path("health/", health, name="health"),
+    # The partner models moved from the claims app to the partners app: old admin links
+    # (bookmarks, links in e-mails) lead to the same pages.
+    re_path(
+        r"^admin/claims/(?P<rest>(?:partnerkey|webhook|webhookdelivery)/.*)$",
+        RedirectView.as_view(url="/admin/partners/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     # Without a CSRF token, so that public pages hold nothing per reader and are cached
     # whole; forging a reader's language choice gains an attacker nothing.
@@ -22,9 +38,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
-    path("api/", include("claims.api.urls")),
-    path("", include("sources.urls")),
-    path("", include("claims.urls")),
+    path("api/", include((api_patterns, "api"))),
+    path("", include("publishing.urls")),
 ]
 
 # Benchmark-only views (bench/baseline.py), mounted when the bench asks; off in production.

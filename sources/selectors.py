@@ -118,7 +118,7 @@ def claims_with_flagged_sources(claim_ids: Iterable[int]) -> set[int]:
 def snapshot_archive_url(snapshot_id: int) -> str:
     """The absolute public address of an archived copy (``FACTCHECK_ORG_URL`` + path)."""
     return settings.FACTCHECK_ORG_URL.rstrip("/") + reverse(
-        "sources:snapshot", kwargs={"snapshot_id": snapshot_id}
+        "publishing:snapshot", kwargs={"snapshot_id": snapshot_id}
     )
 
 

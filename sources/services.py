@@ -57,7 +57,7 @@ from .models import Citation, Snapshot, Source, snapshot_upload_to
 from .selectors import sources_flagged_q
 
 if TYPE_CHECKING:
-    from .extraction import Extracted
+    from sources.extraction import Extracted
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ def _enqueue(source_ids: Iterable[int], *, countdown: float | None = None) -> No
 
     Without a broker the task runs right here, in-process.
     """
-    from .tasks import source_fetch_task  # tasks import this module
+    from sources.tasks import source_fetch_task  # tasks import this module
 
     for source_id in source_ids:
         if countdown:
@@ -115,14 +115,14 @@ def _enqueue_on_commit(source_ids: list[int], *, countdown: float | None = None)
 
 def _announce_public_change(source_id: int) -> None:
     """Public pages list sources: tell the claims app when one of theirs changed."""
-    from claims import workflow
     from claims.selectors import claims_published
+    from claims.signals import announce_public_change
 
     claim_ids = list(
         claims_published().filter(citations__source_id=source_id).values_list("pk", flat=True)
     )
     for claim_id in dict.fromkeys(claim_ids):
-        workflow.public_change(claim_id, "sources")
+        announce_public_change(claim_id, "sources")
 
 
 def _announce_on_commit(source_id: int) -> None:
@@ -468,7 +468,7 @@ class _Finding:
 
 def _extract(result: fetching.FetchResult, *, content_type: str, url: str = "") -> Extracted:
     """Text and metadata of a response's body (runs in the worker only, see the imports)."""
-    from . import extraction
+    from sources import extraction
 
     return extraction.extract(
         result.body, content_type=content_type, charset=result.charset, url=url

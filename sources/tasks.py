@@ -20,7 +20,7 @@ def _import_the_extraction_stack(**kwargs: object) -> None:
     never load it. In a worker that would make the first fetch pay for the import, and
     each prefork child would import its own copy instead of sharing the parent's pages.
     """
-    from . import extraction  # noqa: F401
+    from sources import extraction  # noqa: F401
 
 
 @shared_task(name="sources.tasks.source_fetch_task", ignore_result=True)

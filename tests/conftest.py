@@ -76,7 +76,7 @@ def _plain_static_storage(settings):
 def _clear_cache():
     from django.core.cache import cache
 
-    from claims import caching
+    from publishing import caching
 
     caching._process.clear()
     cache.clear()

@@ -9,8 +9,10 @@ from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from claims import partners, services, workflow
-from claims.models import Claim, PartnerKey
+from claims import services, workflow
+from claims.models import Claim
+from partners import services as partner_services
+from partners.models import PartnerKey
 from tests import factories
 
 
@@ -39,14 +41,14 @@ class Key:
 
 @pytest.fixture
 def partner_key(db) -> Key:
-    row, key = partners.partner_key_create(name="Partner A")
+    row, key = partner_services.partner_key_create(name="Partner A")
     return Key(row, key)
 
 
 @pytest.fixture
 def revoked_key(db) -> Key:
-    row, key = partners.partner_key_create(name="Revoked partner")
-    partners.partner_key_revoke(key=row)
+    row, key = partner_services.partner_key_create(name="Revoked partner")
+    partner_services.partner_key_revoke(key=row)
     return Key(row, key)
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from claims import workflow
 from claims.models import Claim
+from partners import services as partner_services
 from sources.models import Citation, Snapshot, Source
 from tests import factories
 
@@ -98,8 +99,8 @@ def test_claim_detail_has_every_field_of_the_contract(partner, make_published):
 
 
 def test_the_claim_review_is_the_one_builder_s(partner, make_published):
-    from claims import claimreview
-    from claims.api.selectors import partner_claim
+    from partners.api.selectors import partner_claim
+    from publishing import claimreview
 
     claim = make_published()
     expected = claimreview.claim_review(
@@ -170,8 +171,8 @@ def test_claimreview_datafeed(partner, make_published):
 def test_a_large_datafeed_is_streamed_with_the_same_bytes(
     partner, make_published, monkeypatch, django_assert_num_queries
 ):
-    from claims import caching
-    from claims.api import views
+    from partners.api import views
+    from publishing import caching
 
     make_published(verdict={"headline": "</script> \u2028 „Zitat“"})
     make_published(rating="richtig")
@@ -461,8 +462,6 @@ def test_last_used_is_recorded(partner, partner_key):
 def test_throttled_per_key_with_retry_after(settings, partner, partner_key):
     from rest_framework.test import APIClient
 
-    from claims import partners
-
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"partner": "3/minute"},
@@ -475,7 +474,7 @@ def test_throttled_per_key_with_retry_after(settings, partner, partner_key):
     assert 1 <= int(limited["Retry-After"]) <= 60
     assert limited.json()["error"] == "throttled"
     # Another key has its own budget.
-    _row, other = partners.partner_key_create(name="Partner B")
+    _row, other = partner_services.partner_key_create(name="Partner B")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {other}")
     assert client.get("/api/v1/ratings/").status_code == 200
@@ -491,7 +490,7 @@ def test_the_migration_backfill_computes_the_same_vector_as_the_service(make_pub
 
     from django.db import connection
 
-    from claims.partners import claim_update_search_vector
+    from publishing.search import claim_update_search_vector
 
     if not _postgresql():
         pytest.skip("the stored vector exists on PostgreSQL only")

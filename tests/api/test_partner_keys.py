@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
-from claims import partners
-from claims.models import PartnerKey
+from partners import services as partner_services
+from partners.models import PartnerKey
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def test_the_key_works_and_revocation_takes_effect_at_once():
     assert client.get("/api/v1/claims/").status_code == 200
 
     row = PartnerKey.objects.get()
-    partners.partner_key_revoke(key=row)
+    partner_services.partner_key_revoke(key=row)
 
     refused = client.get("/api/v1/claims/")
     assert refused.status_code == 401
@@ -60,7 +60,7 @@ def test_revocation_in_the_admin_takes_effect_at_once(admin_client):
     row = PartnerKey.objects.get()
 
     response = admin_client.post(
-        "/admin/claims/partnerkey/",
+        "/admin/partners/partnerkey/",
         {"action": "revoke_keys", "_selected_action": [row.pk]},
     )
 
@@ -70,12 +70,12 @@ def test_revocation_in_the_admin_takes_effect_at_once(admin_client):
 
 def test_admin_pages_for_partners(admin_client, partner_key):
     for path in (
-        "/admin/claims/partnerkey/",
-        f"/admin/claims/partnerkey/{partner_key.row.pk}/change/",
-        "/admin/claims/partnerkey/add/",
-        "/admin/claims/webhook/",
-        "/admin/claims/webhook/add/",
-        "/admin/claims/webhookdelivery/",
+        "/admin/partners/partnerkey/",
+        f"/admin/partners/partnerkey/{partner_key.row.pk}/change/",
+        "/admin/partners/partnerkey/add/",
+        "/admin/partners/webhook/",
+        "/admin/partners/webhook/add/",
+        "/admin/partners/webhookdelivery/",
     ):
         assert admin_client.get(path).status_code == 200, path
 
@@ -89,7 +89,7 @@ def test_a_blank_name_is_refused():
 def test_webhooks_are_registered_in_the_admin_through_the_service(
     settings, admin_client, partner_key
 ):
-    from claims.models import Webhook
+    from partners.models import Webhook
 
     settings.FETCH_ALLOW_NETWORKS = []
     form = {
@@ -98,14 +98,31 @@ def test_webhooks_are_registered_in_the_admin_through_the_service(
         "events": '["published", "retracted"]',
         "active": "on",
     }
-    refused = admin_client.post("/admin/claims/webhook/add/", form)
+    refused = admin_client.post("/admin/partners/webhook/add/", form)
     assert refused.status_code == 200  # the form again, with the fetcher's reason
     assert not Webhook.objects.exists()
 
     response = admin_client.post(
-        "/admin/claims/webhook/add/", {**form, "url": "https://partner.example/hook"}, follow=True
+        "/admin/partners/webhook/add/", {**form, "url": "https://partner.example/hook"}, follow=True
     )
     webhook = Webhook.objects.get()
     assert webhook.events == ["published", "retracted"]
     assert len(webhook.secret) >= 40
     assert webhook.secret in response.content.decode()  # shown once, to pass on
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/claims/partnerkey/", "/admin/partners/partnerkey/"),
+        ("/admin/claims/webhook/7/change/", "/admin/partners/webhook/7/change/"),
+        (
+            "/admin/claims/webhookdelivery/?status=failed",
+            "/admin/partners/webhookdelivery/?status=failed",
+        ),
+    ],
+)
+def test_old_admin_addresses_of_partner_models_redirect_to_their_new_app(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == new

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from claims import caching, workflow
-from claims.api.selectors import ClaimFilters, claims_stamp, partner_claims
+from claims import workflow
+from partners.api.selectors import ClaimFilters, claims_stamp, partner_claims
+from publishing import caching
 from sources.models import Citation, Snapshot, Source
 from tests import factories
 from tests.api.conftest import publish_claim

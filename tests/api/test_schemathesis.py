@@ -19,8 +19,9 @@ from django.apps import apps
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from claims import partners, services, workflow
+from claims import services, workflow
 from claims.defaults import install_default_scale
+from partners import services as partner_services
 from sources.models import Citation, Snapshot, Source
 from tests import factories
 
@@ -90,7 +91,7 @@ def seeded(settings, monkeypatch):
     claims[1].refresh_from_db()
     workflow.claim_retract(claim=claims[1], user=editor, version=claims[1].version, reason="Irrtum")
     draft = factories.ClaimFactory()
-    _row, key = partners.partner_key_create(name="Schemathesis")
+    _row, key = partner_services.partner_key_create(name="Schemathesis")
     return {
         "editor_token": Token.objects.create(user=editor).key,
         "partner_key": key,

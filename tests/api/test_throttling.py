@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from claims.api.throttling import PartnerRateThrottle
-from claims.models import PartnerKey
+from partners.api.throttling import PartnerRateThrottle
+from partners.models import PartnerKey
 
 REDIS = ("127.0.0.1", 6379)
 

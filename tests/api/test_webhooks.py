@@ -10,9 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from claims import partners, workflow
-from claims.models import Webhook, WebhookDelivery
-from claims.tasks import webhook_sweep_task
+from claims import workflow
+from partners import webhooks
+from partners.models import Webhook, WebhookDelivery
+from partners.tasks import webhook_sweep_task
 from tests.sources.httpserver import LocalHTTPServer
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def receiver() -> Iterator[LocalHTTPServer]:
 
 @pytest.fixture
 def webhook(partner_key, receiver) -> Webhook:
-    return partners.webhook_create(partner_key=partner_key.row, url=receiver.url("/hook"))
+    return webhooks.webhook_create(partner_key=partner_key.row, url=receiver.url("/hook"))
 
 
 def _verify(secret: str, request) -> dict:
@@ -80,7 +81,7 @@ def test_publish_sends_a_signed_delivery(
     assert body["claim"]["id"] == claim.pk
     assert body["claim"]["status"] == "published"
     assert body["claim"]["api_url"] == f"https://faktencheck.example/api/v1/claims/{claim.pk}/"
-    assert partners.webhook_signature_verify(
+    assert webhooks.webhook_signature_verify(
         webhook.secret, request.headers["x-factcheck-signature"], request.body
     )
 
@@ -95,13 +96,13 @@ def test_publish_sends_a_signed_delivery(
 def test_the_signature_refuses_tampering_and_replays():
     body = b'{"event":"published"}'
     now = int(time.time())
-    header = partners.webhook_sign("s3cret", now, body)
-    assert partners.webhook_signature_verify("s3cret", header, body)
-    assert not partners.webhook_signature_verify("s3cret", header, body + b" ")
-    assert not partners.webhook_signature_verify("other", header, body)
-    old = partners.webhook_sign("s3cret", now - 3600, body)
-    assert not partners.webhook_signature_verify("s3cret", old, body)
-    assert not partners.webhook_signature_verify("s3cret", "garbage", body)
+    header = webhooks.webhook_sign("s3cret", now, body)
+    assert webhooks.webhook_signature_verify("s3cret", header, body)
+    assert not webhooks.webhook_signature_verify("s3cret", header, body + b" ")
+    assert not webhooks.webhook_signature_verify("other", header, body)
+    old = webhooks.webhook_sign("s3cret", now - 3600, body)
+    assert not webhooks.webhook_signature_verify("s3cret", old, body)
+    assert not webhooks.webhook_signature_verify("s3cret", "garbage", body)
 
 
 def test_retries_on_500_until_it_succeeds(
@@ -137,7 +138,7 @@ def test_gives_up_after_the_limit_with_the_failure_in_the_log(
     assert "HTTP 500" in delivery.error
     assert delivery.next_attempt_at is None
     # A late duplicate of an attempt that ran does nothing.
-    assert partners.webhook_deliver(delivery_id=delivery.pk, attempt=3).status == "skipped"
+    assert webhooks.webhook_deliver(delivery_id=delivery.pk, attempt=3).status == "skipped"
     assert len(receiver.requests) == 3
 
 
@@ -174,10 +175,10 @@ def test_correction_and_retraction_are_delivered(
 def test_only_subscribed_events_and_active_endpoints_of_valid_keys(
     partner_key, revoked_key, receiver, editor, make_published, django_capture_on_commit_callbacks
 ):
-    partners.webhook_create(
+    webhooks.webhook_create(
         partner_key=partner_key.row, url=receiver.url("/hook"), events=["retracted"]
     )
-    inactive = partners.webhook_create(partner_key=partner_key.row, url=receiver.url("/hook"))
+    inactive = webhooks.webhook_create(partner_key=partner_key.row, url=receiver.url("/hook"))
     inactive.active = False
     inactive.save()
     Webhook.objects.create(partner_key=revoked_key.row, url=receiver.url("/hook"))
@@ -211,9 +212,9 @@ def test_registration_applies_the_fetcher_rules(settings, partner_key):
     settings.FETCH_ALLOW_NETWORKS = []
     for url in ("http://127.0.0.1:8000/hook", "http://169.254.169.254/", "ftp://x.example/"):
         with pytest.raises(InvalidInput):
-            partners.webhook_create(partner_key=partner_key.row, url=url)
+            webhooks.webhook_create(partner_key=partner_key.row, url=url)
     with pytest.raises(InvalidInput):
-        partners.webhook_create(
+        webhooks.webhook_create(
             partner_key=partner_key.row, url="https://p.example/hook", events=["deleted"]
         )
 
@@ -222,7 +223,7 @@ def test_the_sweep_resends_a_lost_reminder(webhook, receiver, make_published):
     from django.utils import timezone
 
     claim = make_published()  # on_commit not run: the task message is "lost"
-    partners.webhooks_enqueue(claim.pk, "published")
+    webhooks.webhooks_enqueue(claim.pk, "published")
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "pending" and receiver.requests == []
     WebhookDelivery.objects.filter(pk=delivery.pk).update(

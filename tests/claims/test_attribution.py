@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claims.attribution import (
-    Attribution,
-    KnownSpeaker,
-    SpeakerRef,
-    Suggestion,
-    suggest_claims,
-)
+from claims.attribution import Attribution, KnownSpeaker, SpeakerRef, Suggestion, suggest_claims
 from tests.claims.seed_claims import (
     GOLD_CLAIMS,
     SEED_SPEAKERS,

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 import extruct
 import pytest
 
-from claims.claimreview import claim_review, publish_warnings, to_script_json
 from claims.models import Article, Claim, Rating, RatingScale, Speaker, Verdict
-
-from .conftest import HOSTILE
+from claims.wording import publish_warnings
+from publishing.claimreview import claim_review, to_script_json
+from tests.claims.conftest import HOSTILE
 
 ORG = {"org_name": "Faktencheck-Desk", "org_url": "https://desk.example/"}
 

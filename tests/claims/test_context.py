@@ -2,7 +2,7 @@
 
 import pytest
 
-from claims.context import quote_context
+from publishing.context import quote_context
 
 SEED_PARAGRAPH = (
     'Tokajew warf "Terrorgruppen" vor, hinter den Protesten zu stecken und im ganzen Land '

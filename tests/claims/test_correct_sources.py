@@ -10,8 +10,7 @@ from claims.models import Claim
 from sources import services
 from sources.models import Citation, Source
 from tests import factories
-
-from .conftest import submit, write_verdict
+from tests.claims.conftest import submit, write_verdict
 
 pytestmark = pytest.mark.django_db
 

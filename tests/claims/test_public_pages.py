@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from claims import selectors, workflow
+from claims import workflow
 from claims.models import Claim
+from publishing import selectors
 from tests import factories
-
-from .conftest import HOSTILE, publish, submit, write_verdict
+from tests.claims.conftest import HOSTILE, publish, submit, write_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -555,7 +555,7 @@ def test_a_revalidation_of_an_uncached_page_renders_nothing(
     from django.core.cache import cache
     from django.utils import translation
 
-    from claims import caching
+    from publishing import caching
 
     url = psaki_claim.get_absolute_url()
     response = client.get(url)
@@ -595,7 +595,7 @@ def test_pages_are_served_without_a_cache(client, psaki_claim, settings, caplog)
 @pytest.fixture
 def local_copy(settings, monkeypatch):
     """The per-process layer on, with a clock the test moves."""
-    from claims import caching
+    from publishing import caching
 
     now = [1000.0]
     monkeypatch.setattr(caching.time, "monotonic", lambda: now[0])
@@ -632,7 +632,7 @@ def test_a_publication_elsewhere_shows_within_the_second(
 ):
     from collections import OrderedDict
 
-    from claims import caching
+    from publishing import caching
 
     copy = caching._process
     for _ in range(2):  # built, then read back with the generation: now in this process
@@ -655,7 +655,7 @@ def test_a_publication_in_this_process_shows_at_once(
 
 
 def test_the_process_copy_is_bounded(settings):
-    from claims import caching
+    from publishing import caching
 
     settings.PUBLIC_CACHE_LOCAL_SECONDS = 1.0
     copy = caching._ProcessCopy()

@@ -6,12 +6,13 @@ import pytest
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from claims import caching, workflow
+from claims import workflow
 from claims.errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 from claims.models import Claim, Correction
+from claims.wording import publish_warnings
+from publishing import caching
 from tests import factories
-
-from .conftest import publish, submit, write_verdict
+from tests.claims.conftest import publish, submit, write_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -360,9 +361,7 @@ def test_admin_publish_goes_through_the_service_and_shows_warnings(client, check
     response = client.post(_workflow_url(claim, "publish"), {"version": claim.version}, follow=True)
     assert _fresh(claim).status == Claim.Status.PUBLISHED
     shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
-    assert ("warning", workflow.claimreview.publish_warnings("Das ist falsch", ["Falsch"])[0]) in (
-        shown
-    )
+    assert ("warning", publish_warnings("Das ist falsch", ["Falsch"])[0]) in (shown)
 
 
 def test_admin_refuses_an_action_the_user_may_not_take(client, in_review, checker):

@@ -401,7 +401,7 @@ def _run_flow(stack, sources, chromium, shots, sessions: list[Session], findings
     anna.goto(claim_paths[TOKAJEW_CLAIM])
     assert page.locator("#id_citations-0-url").count() == 1, (
         "the claim page has no sources: ClaimAdmin.inlines (claims/admin.py) lacks "
-        "sources.admin.CitationInline"
+        "newsdesk.admin.sources.CitationInline"
     )
     page.fill("#id_citations-0-url", ansprache)
     page.select_option("#id_citations-0-role", "origin")

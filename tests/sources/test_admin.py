@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from publishing.archive import ARCHIVE_CSP
 from sources import services
 from sources.models import Citation, Source
-from sources.views import ARCHIVE_CSP
 from tests import factories
 from tests.sources.helpers import fetch, page
 

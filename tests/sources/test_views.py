@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from claims.models import Claim
+from publishing.archive import ARCHIVE_CSP, web_charset
 from sources import services
 from sources.models import Citation
-from sources.views import ARCHIVE_CSP, web_charset
 from tests import factories
 from tests.sources.helpers import fetch, page, publish
 
@@ -40,7 +40,7 @@ def archived(checker, http_server):
 
 
 def _url(snapshot) -> str:
-    return reverse("sources:snapshot", kwargs={"snapshot_id": snapshot.pk})
+    return reverse("publishing:snapshot", kwargs={"snapshot_id": snapshot.pk})
 
 
 def test_an_archived_page_is_served_sandboxed(client, archived):
@@ -131,7 +131,9 @@ def test_a_snapshot_becomes_private_again_when_the_published_citation_goes(clien
 def test_unknown_snapshots_and_other_methods(client, archived):
     claim, snapshot = archived
     publish(claim)
-    assert client.get(reverse("sources:snapshot", kwargs={"snapshot_id": 10**9})).status_code == 404
+    assert (
+        client.get(reverse("publishing:snapshot", kwargs={"snapshot_id": 10**9})).status_code == 404
+    )
     assert client.head(_url(snapshot)).status_code == 200
     assert client.post(_url(snapshot)).status_code == 405
 

@@ -1,0 +1,125 @@
+"""Admin for partners: API keys, webhooks and the webhook delivery log.
+
+Keys are created here or with ``manage.py create_partner_key``; the key is shown once.
+Revoking a key takes effect on the partner's next request. The delivery log is read-only:
+it is written by the delivery task.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
+
+from partners import services as partner_services
+from partners import webhooks
+from partners.models import PartnerKey, Webhook, WebhookDelivery
+from sources import fetching
+
+from .errors import DeskErrorMessages
+
+# The library's own key model is not used (PartnerKey is); hide it to avoid confusion.
+if admin.site.is_registered(APIKey):
+    admin.site.unregister(APIKey)
+
+
+class WebhookInline(admin.TabularInline):
+    """The key's endpoints, for reference; they are added under Webhooks (the service
+    checks the URL against the fetcher's rules and creates the signing secret)."""
+
+    model = Webhook
+    extra = 0
+    fields = ("url", "events", "active", "created_at")
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PartnerKey)
+class PartnerKeyAdmin(APIKeyModelAdmin):
+    list_display = ("name", "prefix", "created", "last_used_at", "expiry_date", "revoked")
+    list_filter = ("revoked", "created")
+    search_fields = ("name", "prefix")
+    inlines = [WebhookInline]
+    actions = ["revoke_keys"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "last_used_at")
+
+    @admin.action(description=_("Revoke the selected keys (cannot be undone)"))
+    def revoke_keys(self, request, queryset):
+        for key in queryset.filter(revoked=False):
+            partner_services.partner_key_revoke(key=key)
+        self.message_user(request, _("Revoked."), messages.SUCCESS)
+
+
+class WebhookForm(forms.ModelForm):
+    class Meta:
+        model = Webhook
+        fields = ("partner_key", "url", "events", "active")
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            fetching.validate_url(url, webhooks.webhook_policy())
+        except fetching.FetchError as error:
+            raise forms.ValidationError(str(error)) from error
+        return url
+
+
+@admin.register(Webhook)
+class WebhookAdmin(DeskErrorMessages, admin.ModelAdmin):
+    form = WebhookForm
+    list_display = ("url", "partner_key", "events", "active", "created_at")
+    list_filter = ("active",)
+    search_fields = ("url", "partner_key__name")
+    readonly_fields = ("secret", "created_at")
+
+    def get_fields(self, request, obj=None):
+        fields = ["partner_key", "url", "events", "active"]
+        return [*fields, "secret", "created_at"] if obj is not None else fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        created = webhooks.webhook_create(
+            partner_key=obj.partner_key, url=obj.url, events=obj.events
+        )
+        obj.pk, obj.secret, obj.created_at = created.pk, created.secret, created.created_at
+        self.message_user(
+            request,
+            _("Signing secret for this endpoint (give it to the partner): %(secret)s")
+            % {"secret": created.secret},
+            messages.WARNING,
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = (
+        "created_at",
+        "event",
+        "webhook",
+        "claim",
+        "status",
+        "attempts",
+        "response_code",
+        "last_attempt_at",
+        "delivered_at",
+    )
+    list_filter = ("status", "event")
+    search_fields = ("webhook__url", "error")
+    date_hierarchy = "created_at"
+    list_select_related = ("webhook", "claim")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,299 @@
+"""The split view: an article's text beside the claims made from it.
+
+A fact-checker selects words (mouse or keyboard), the claim form opens prefilled, and
+suggestions can be accepted, edited or dismissed. The page talks to the small JSON views
+below, which call the same services as the rest of the admin.
+"""
+
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from claims import services, suggestions
+from claims.errors import DeskError
+from claims.models import Article, Claim, Speaker
+from claims.selectors import article_with_claims
+
+MAX_JSON_BODY = 64 * 1024
+
+
+def _speaker_colour(speaker_id: int) -> str:
+    # Golden-angle hues keep neighbouring ids apart; light enough for dark text on top.
+    return f"hsl({(speaker_id * 137) % 360} 70% 85%)"
+
+
+def _claim_payload(claim: Claim) -> dict[str, Any]:
+    rating = getattr(getattr(claim, "verdict", None), "rating", None)
+    return {
+        "id": claim.pk,
+        "start": claim.start,
+        "end": claim.end,
+        "quote": claim.exact,
+        "claim": claim.claim,
+        "speaker": {"id": claim.speaker_id, "name": claim.speaker.name},
+        "colour": _speaker_colour(claim.speaker_id),
+        "status": claim.status,
+        "status_label": str(claim.get_status_display()),
+        "anchor": claim.anchor_status,
+        "rating": rating.label if rating else None,
+        "url": reverse("admin:claims_claim_change", args=[claim.pk]),
+    }
+
+
+def _suggestion_payload(suggestion) -> dict[str, Any]:
+    return {
+        "start": suggestion.start,
+        "end": suggestion.end,
+        "quote": suggestion.quote,
+        "speaker": (
+            {"id": suggestion.speaker.id, "name": suggestion.speaker.name}
+            if suggestion.speaker
+            else None
+        ),
+        "attribution": suggestion.attribution.value,
+        "confidence": round(suggestion.confidence, 2),
+    }
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    if len(request.body) > MAX_JSON_BODY:
+        raise DeskError(_("The request is too large."))
+    try:
+        data = json.loads(request.body or b"{}")
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise DeskError(_("The request is not valid JSON.")) from error
+    if not isinstance(data, dict):
+        raise DeskError(_("Send a JSON object."))
+    return data
+
+
+def _int(data: dict[str, Any], key: str) -> int:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DeskError(_("%(key)s must be a whole number.") % {"key": key})
+    return value
+
+
+def _error(error: DeskError, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": str(error)}, status=status)
+
+
+class SplitViewMixin:
+    """Adds the split view and its JSON endpoints to ``ArticleAdmin``."""
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:article_id>/split/", wrap(self.split_view), name="claims_article_split"),
+            path(
+                "<int:article_id>/split/claims/",
+                wrap(self.split_create_claim),
+                name="claims_article_split_claims",
+            ),
+            path(
+                "<int:article_id>/split/suggestions/",
+                wrap(self.split_suggestions),
+                name="claims_article_split_suggestions",
+            ),
+            path(
+                "<int:article_id>/split/dismiss/",
+                wrap(self.split_dismiss),
+                name="claims_article_split_dismiss",
+            ),
+            path("split/speakers/", wrap(self.split_speaker), name="claims_article_split_speaker"),
+            path("split/similar/", wrap(self.split_similar), name="claims_article_split_similar"),
+            *super().get_urls(),
+        ]
+
+    def _article(self, request: HttpRequest, article_id: int) -> Article:
+        if not request.user.has_perm("claims.view_article"):
+            raise PermissionDenied
+        article = article_with_claims(article_id=article_id)
+        if article is None:
+            raise Http404(_("No article with this id."))
+        return article
+
+    def split_view(self, request: HttpRequest, article_id: int) -> HttpResponse:
+        article = self._article(request, article_id)
+        claims = list(article.claims.all())
+        speakers = {c.speaker_id: c.speaker for c in claims}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Split: %(title)s") % {"title": article.title},
+            "article": article,
+            "original": article,
+            "can_add_claim": request.user.has_perm("claims.add_claim"),
+            "legend": [
+                {"name": s.name, "colour": _speaker_colour(s.pk)} for s in speakers.values()
+            ],
+            "split_data": {
+                "text": article.text,
+                "language": article.language,
+                "claims": [_claim_payload(c) for c in claims],
+                "attributions": [
+                    {"value": v, "label": str(label)} for v, label in Claim.Attribution.choices
+                ],
+                "urls": {
+                    "claims": reverse("admin:claims_article_split_claims", args=[article.pk]),
+                    "suggestions": reverse(
+                        "admin:claims_article_split_suggestions", args=[article.pk]
+                    ),
+                    "dismiss": reverse("admin:claims_article_split_dismiss", args=[article.pk]),
+                    "speakers": reverse("admin:claims_article_split_speaker"),
+                    "similar": reverse("admin:claims_article_split_similar"),
+                    "speaker_search": reverse("admin:autocomplete"),
+                },
+            },
+        }
+        return render(request, "admin/claims/article/split.html", context)
+
+    @staticmethod
+    def _guard_post(request: HttpRequest) -> None:
+        if not request.user.has_perm("claims.add_claim"):
+            raise PermissionDenied
+
+    def split_suggestions(self, request: HttpRequest, article_id: int) -> JsonResponse:
+        article = self._article(request, article_id)
+        return JsonResponse(
+            {
+                "results": [
+                    _suggestion_payload(s) for s in suggestions.article_suggestions(article=article)
+                ]
+            }
+        )
+
+    def split_create_claim(self, request: HttpRequest, article_id: int) -> JsonResponse:
+        return require_POST(self._split_create_claim)(request, article_id)
+
+    def _split_create_claim(self, request: HttpRequest, article_id: int) -> JsonResponse:
+        self._guard_post(request)
+        article = self._article(request, article_id)
+        try:
+            data = _json_body(request)
+            speaker = self._speaker_from(data)
+            claim = services.claim_create_from_span(
+                article=article,
+                start=_int(data, "start"),
+                end=_int(data, "end"),
+                exact=data.get("quote") if isinstance(data.get("quote"), str) else None,
+                speaker=speaker,
+                claim=str(data.get("claim") or ""),
+                attribution=str(data.get("attribution") or Claim.Attribution.DIRECT),
+                created_by=request.user,
+            )
+        except DeskError as error:
+            return _error(error)
+        claim = Claim.objects.select_related("speaker", "verdict__rating").get(pk=claim.pk)
+        similar = suggestions.claims_similar(text=claim.claim)
+        return JsonResponse(
+            {
+                "claim": _claim_payload(claim),
+                "similar": [
+                    {
+                        "claim": s.claim.claim,
+                        "url": s.claim.get_absolute_url(),
+                        "score": round(s.score, 2),
+                    }
+                    for s in similar
+                    if s.claim.pk != claim.pk
+                ],
+            },
+            status=201,
+        )
+
+    @staticmethod
+    def _speaker_from(data: dict[str, Any]) -> Speaker:
+        speaker_id = data.get("speaker")
+        if speaker_id not in (None, ""):
+            if isinstance(speaker_id, bool) or not isinstance(speaker_id, int):
+                raise DeskError(_("speaker must be the id of a speaker."))
+            speaker = Speaker.objects.filter(pk=speaker_id).first()
+            if speaker is None:
+                raise DeskError(_("There is no speaker with the id %(id)s.") % {"id": speaker_id})
+            return speaker
+        name = str(data.get("speaker_name") or "").strip()
+        if not name:
+            raise DeskError(_("Choose a speaker or type the name of a new one."))
+        existing = Speaker.objects.filter(name__iexact=name).first()
+        return existing or services.speaker_create(name=name)
+
+    def split_dismiss(self, request: HttpRequest, article_id: int) -> JsonResponse:
+        return require_POST(self._split_dismiss)(request, article_id)
+
+    def _split_dismiss(self, request: HttpRequest, article_id: int) -> JsonResponse:
+        self._guard_post(request)
+        article = self._article(request, article_id)
+        try:
+            data = _json_body(request)
+            services.suggestion_dismiss(
+                article=article, start=_int(data, "start"), end=_int(data, "end"), user=request.user
+            )
+        except DeskError as error:
+            return _error(error)
+        return JsonResponse({"dismissed": True})
+
+    def split_speaker(self, request: HttpRequest) -> JsonResponse:
+        return require_POST(self._split_speaker)(request)
+
+    def _split_speaker(self, request: HttpRequest) -> JsonResponse:
+        """Create a speaker, or add an alias to one, on the fly."""
+        if not request.user.has_perm("claims.add_speaker"):
+            raise PermissionDenied
+        try:
+            data = _json_body(request)
+            alias_for = data.get("alias_for")
+            if alias_for not in (None, ""):
+                speaker = (
+                    Speaker.objects.filter(pk=alias_for).first()
+                    if isinstance(alias_for, int)
+                    else None
+                )
+                if speaker is None:
+                    raise DeskError(
+                        _("There is no speaker with the id %(id)s.") % {"id": alias_for}
+                    )
+                speaker = services.speaker_add_alias(
+                    speaker=speaker, alias=str(data.get("name") or "")
+                )
+                status = 200
+            else:
+                speaker = services.speaker_create(
+                    name=str(data.get("name") or ""),
+                    kind=str(data.get("kind") or Speaker.Kind.PERSON),
+                    description=str(data.get("description") or ""),
+                )
+                status = 201
+        except DeskError as error:
+            return _error(error)
+        return JsonResponse(
+            {"id": speaker.pk, "name": speaker.name, "aliases": speaker.aliases}, status=status
+        )
+
+    def split_similar(self, request: HttpRequest) -> JsonResponse:
+        return require_GET(self._split_similar)(request)
+
+    def _split_similar(self, request: HttpRequest) -> JsonResponse:
+        if not request.user.has_perm("claims.view_claim"):
+            raise PermissionDenied
+        text = request.GET.get("q", "")[:500]
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "claim": s.claim.claim,
+                        "speaker": s.claim.speaker.name,
+                        "rating": s.claim.verdict.rating.label if s.claim.verdict.rating else None,
+                        "url": s.claim.get_absolute_url(),
+                        "score": round(s.score, 2),
+                    }
+                    for s in suggestions.claims_similar(text=text)
+                ]
+            }
+        )

@@ -1,0 +1,344 @@
+"""The workflow in the admin: submit, request changes, publish, correct, retract.
+
+Each action is a small form on its own admin page (linked from the claim's object
+tools) that calls the service in ``claims.workflow``; the services check permissions,
+states and versions, so the admin behaves exactly like the desk API. A stale version
+shows what others changed and lets the user decide again; nothing is overwritten.
+"""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from claims import workflow
+from claims.errors import DeskError, StaleVersion
+from claims.models import Claim, Rating
+from claims.wording import publish_warnings
+from publishing import claimreview
+from sources.models import Citation
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+class _VersionForm(forms.Form):
+    """Every action carries the version the user saw (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})["version"] = claim.version
+        super().__init__(*args, **kwargs)
+        self.claim = claim
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"version": self.cleaned_data["version"]}
+
+
+class SubmitForm(_VersionForm):
+    pass
+
+
+class PublishForm(_VersionForm):
+    pass
+
+
+class RequestChangesForm(_VersionForm):
+    note = forms.CharField(
+        label=gettext_lazy("What should be changed?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
+        help_text=gettext_lazy("Kept in the claim's history (the first 100 characters)."),
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {**super().service_kwargs(), "note": self.cleaned_data["note"]}
+
+
+class CorrectForm(_VersionForm):
+    note = forms.CharField(
+        label=gettext_lazy("Public correction note"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+        help_text=gettext_lazy("Shown with its date on the public page: say what changed."),
+    )
+    rating = forms.ModelChoiceField(label=gettext_lazy("rating"), queryset=Rating.objects.none())
+    headline = forms.CharField(
+        label=gettext_lazy("headline"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("short summary"),
+        widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+    )
+    explanation = forms.CharField(
+        label=gettext_lazy("explanation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "class": "vLargeTextField"}),
+    )
+
+    remove_sources = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Drop these sources"),
+        queryset=Citation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    add_url = forms.CharField(
+        label=gettext_lazy("Cite a new source (URL)"),
+        required=False,
+        max_length=2048,
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+        help_text=gettext_lazy("Fetched and archived in the background."),
+    )
+    add_role = forms.ChoiceField(
+        label=gettext_lazy("Role of the new source"),
+        choices=[("", "---------"), *Citation.Role.choices],
+        required=False,
+    )
+    add_passage = forms.CharField(
+        label=gettext_lazy("Quoted passage of the new source"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
+    )
+
+    VERDICT_FIELDS = ("rating", "headline", "summary", "explanation")
+
+    def __init__(self, *args: Any, claim: Claim, **kwargs: Any) -> None:
+        verdict = claim.verdict
+        initial = kwargs.setdefault("initial", {})
+        initial.update({name: getattr(verdict, name) for name in self.VERDICT_FIELDS})
+        super().__init__(*args, claim=claim, **kwargs)
+        scale_id = verdict.rating.scale_id if verdict.rating else None
+        ratings = Rating.objects.select_related("scale").order_by("-value")
+        self.fields["rating"].queryset = (
+            ratings.filter(scale_id=scale_id)
+            if scale_id
+            else ratings.filter(scale__is_default=True)
+        )
+        citations = Citation.objects.filter(claim=claim).select_related("source")
+        self.fields["remove_sources"].queryset = citations.order_by("order", "pk")
+        self.fields["remove_sources"].label_from_instance = lambda citation: (
+            f"{citation.source.url} ({citation.get_role_display()})"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("add_url") and not data.get("add_role"):
+            self.add_error("add_role", _("Say what the new source does for the verdict."))
+        if data.get("add_role") and not data.get("add_url"):
+            self.add_error("add_url", _("Enter the URL of the new source."))
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        sources_add = []
+        if data.get("add_url"):
+            sources_add.append(
+                {"url": data["add_url"], "role": data["add_role"], "passage": data["add_passage"]}
+            )
+        return {
+            **super().service_kwargs(),
+            "note": data["note"],
+            "changes": {name: data[name] for name in self.VERDICT_FIELDS},
+            "sources_add": sources_add,
+            "sources_remove": [citation.pk for citation in data.get("remove_sources") or ()],
+        }
+
+
+class RetractForm(_VersionForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Public reason for the retraction"),
+        widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
+        help_text=gettext_lazy("Shown on the public page, which stays online."),
+    )
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {**super().service_kwargs(), "reason": self.cleaned_data["reason"]}
+
+
+# --- Actions -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkflowAction:
+    name: str
+    label: str
+    button: str
+    permission: str
+    from_status: str
+    form: type[_VersionForm]
+    service: Callable[..., Any]
+    done: str
+
+
+def _actions() -> dict[str, WorkflowAction]:
+    # Built per call so the labels are translated into the active language.
+    return {
+        action.name: action
+        for action in (
+            WorkflowAction(
+                "submit",
+                _("Submit for review"),
+                _("Submit for review"),
+                "claims.change_claim",
+                Claim.Status.DRAFT,
+                SubmitForm,
+                workflow.claim_submit,
+                _("The claim was submitted for review."),
+            ),
+            WorkflowAction(
+                "request_changes",
+                _("Request changes"),
+                _("Send back to the fact-checker"),
+                "claims.review_claim",
+                Claim.Status.IN_REVIEW,
+                RequestChangesForm,
+                workflow.claim_request_changes,
+                _("The claim was sent back for changes."),
+            ),
+            WorkflowAction(
+                "publish",
+                _("Publish"),
+                _("Publish now"),
+                "claims.publish_claim",
+                Claim.Status.IN_REVIEW,
+                PublishForm,
+                workflow.claim_publish,
+                _("The verdict is published."),
+            ),
+            WorkflowAction(
+                "correct",
+                _("Correct"),
+                _("Publish the correction"),
+                "claims.publish_claim",
+                Claim.Status.PUBLISHED,
+                CorrectForm,
+                workflow.claim_correct,
+                _("The correction is published."),
+            ),
+            WorkflowAction(
+                "retract",
+                _("Retract"),
+                _("Retract the verdict"),
+                "claims.publish_claim",
+                Claim.Status.PUBLISHED,
+                RetractForm,
+                workflow.claim_retract,
+                _("The verdict is retracted; its page now says so."),
+            ),
+        )
+    }
+
+
+def available_actions(request: HttpRequest, claim: Claim) -> list[dict[str, str]]:
+    """The workflow links to show on a claim: allowed now, by this user."""
+    return [
+        {
+            "name": action.name,
+            "label": action.label,
+            "url": reverse("admin:claims_claim_workflow", args=[claim.pk, action.name]),
+        }
+        for action in _actions().values()
+        if claim.status == action.from_status and request.user.has_perm(action.permission)
+    ]
+
+
+def _review_preview(claim: Claim) -> tuple[list[str], str]:
+    verdict = getattr(claim, "verdict", None)
+    rating = verdict.rating if verdict is not None else None
+    if rating is None:
+        return [], ""
+    warnings = publish_warnings(claim.claim, [rating.label_de, rating.label_en])
+    review = claimreview.claim_review(
+        claim,
+        org_name=settings.FACTCHECK_ORG_NAME,
+        org_url=settings.FACTCHECK_ORG_URL,
+        page_url=claimreview.absolute_url(settings.FACTCHECK_ORG_URL, claim.get_absolute_url()),
+    )
+    return warnings, json.dumps(review, indent=2, ensure_ascii=False, default=str)
+
+
+class WorkflowViewsMixin:
+    """Adds the workflow pages to ``ClaimAdmin`` (``admin:claims_claim_workflow``)."""
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/workflow/<slug:action>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="claims_claim_workflow",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        claim = self.get_object(request, unquote(object_id))
+        if claim is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "workflow_actions": available_actions(request, claim),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workflow_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
+        spec = _actions().get(action)
+        if spec is None:
+            raise Http404
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            raise Http404
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
+        change_url = reverse("admin:claims_claim_change", args=[claim.pk])
+        form = spec.form(request.POST or None, claim=claim)
+        conflict = None
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = spec.service(claim=claim, user=request.user, **form.service_kwargs())
+            except StaleVersion as error:
+                # Show what changed, and offer the user's input again on the current version.
+                conflict = error.details.get("changes", [])
+                self.message_user(request, str(error), messages.ERROR)
+                claim.refresh_from_db()
+                data = request.POST.copy()
+                data["version"] = str(claim.version)
+                form = spec.form(data, claim=claim)
+                form.is_valid()
+            except DeskError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, spec.done, messages.SUCCESS)
+                for warning in getattr(result, "warnings", []):
+                    self.message_user(request, warning, messages.WARNING)
+                return HttpResponseRedirect(change_url)
+        warnings, review_json = _review_preview(claim) if action == "publish" else ([], "")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": claim,
+            "title": f"{spec.label}: {claim}",
+            "action": spec,
+            "form": form,
+            "adminform": helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {}),
+            "conflict": conflict,
+            "warnings": warnings,
+            "review_json": review_json,
+            "change_url": change_url,
+            "allowed": claim.status == spec.from_status and request.user.has_perm(spec.permission),
+            "self_publish": settings.FACTCHECK_ALLOW_SELF_PUBLISH,
+        }
+        return TemplateResponse(request, "admin/claims/claim/workflow.html", context)

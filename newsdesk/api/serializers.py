@@ -1,0 +1,419 @@
+"""Input and output of the desk API.
+
+Input serializers check shape and types only; the services decide what is allowed
+(spans, transitions, permissions) and raise domain errors the exception handler maps.
+Output serializers declare the schema; ``*_data`` functions build the data.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from claims.models import LANGUAGE_RE, PARTIAL_DATE_RE, Article, Claim, Correction, Speaker
+from claims.services import MAX_ARTICLE_BYTES
+from partners.api.serializers import CorrectionSerializer, iso, public_url
+from sources.models import Citation, Snapshot, Source
+
+MAX_ID = 2**63 - 1
+
+
+def _id_field(**kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def _version_field(*, required: bool) -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=required,
+        allow_null=not required,
+        help_text=(
+            "The claim version you based this on (optimistic locking): a stale one is a 409."
+        ),
+    )
+
+
+# --- Input ------------------------------------------------------------------------------------
+
+
+class Input(serializers.Serializer):
+    """JSON input with the schema's types: DRF would turn ``0`` into ``"0"`` for a string
+    field and ``"7"`` into ``7`` for an integer one; here either is a 400."""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            errors = {}
+            for name, field in self.fields.items():
+                value = data.get(name)
+                if value is None or field.read_only:
+                    continue
+                if isinstance(field, serializers.CharField | serializers.ChoiceField):
+                    if not isinstance(value, str):
+                        errors[name] = [_("Not a string.")]
+                elif isinstance(field, serializers.IntegerField):
+                    whole = isinstance(value, float) and value.is_integer()
+                    if isinstance(value, bool) or not (isinstance(value, int) or whole):
+                        errors[name] = [_("Not an integer.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class ArticleCreateInput(Input):
+    title = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Defaults to the first sentence.",
+    )
+    text = serializers.CharField(
+        max_length=MAX_ARTICLE_BYTES,
+        trim_whitespace=False,
+        help_text="The article text; claims anchor to its character offsets.",
+    )
+    language = serializers.RegexField(LANGUAGE_RE, max_length=35, required=False, default="de")
+    outlet = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    url = serializers.URLField(max_length=2048, required=False, allow_blank=True, default="")
+    published_on = serializers.RegexField(
+        PARTIAL_DATE_RE, max_length=10, required=False, allow_blank=True, default=""
+    )
+
+
+class ClaimCreateInput(Input):
+    article = _id_field(help_text="The article's id.")
+    start = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
+    end = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    speaker = _id_field(required=False, allow_null=True, help_text="A speaker's id.")
+    speaker_name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Instead of `speaker`: an existing speaker's name, or a new speaker.",
+    )
+    attribution = serializers.ChoiceField(
+        choices=Claim.Attribution.choices, required=False, default=Claim.Attribution.DIRECT
+    )
+    claim = serializers.CharField(max_length=500, help_text="Neutral and short (< 75 characters).")
+    stated_on = serializers.RegexField(
+        PARTIAL_DATE_RE, max_length=10, required=False, allow_blank=True, default=""
+    )
+    quote = serializers.CharField(
+        required=False,
+        trim_whitespace=False,
+        max_length=MAX_ARTICLE_BYTES,
+        help_text="The text you selected; refused if the article text there differs.",
+    )
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        has_id = data.get("speaker") is not None
+        has_name = bool((data.get("speaker_name") or "").strip())
+        if has_id == has_name:
+            raise serializers.ValidationError(
+                {"speaker": [_("Give either speaker (an id) or speaker_name, not both.")]}
+                if has_id
+                else {"speaker": [_("Give speaker (an id) or speaker_name.")]}
+            )
+        if data["end"] <= data["start"]:
+            raise serializers.ValidationError({"end": [_("end must be greater than start.")]})
+        return data
+
+
+class VerdictInput(Input):
+    rating = serializers.SlugField(
+        max_length=50, allow_null=True, help_text="A rating slug of the default scale, or null."
+    )
+    headline = serializers.CharField(max_length=200, allow_blank=True)
+    summary = serializers.CharField(max_length=20_000, allow_blank=True)
+    explanation = serializers.CharField(max_length=200_000, allow_blank=True)
+    version = _version_field(required=True)
+
+
+class TransitionInput(Input):
+    version = _version_field(required=False)
+
+
+class RequestChangesInput(TransitionInput):
+    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class CitationInput(Input):
+    url = serializers.CharField(max_length=2048)
+    role = serializers.ChoiceField(choices=Citation.Role.choices)
+    passage = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class CorrectInput(Input):
+    note = serializers.CharField(max_length=5000, help_text="The public correction note.")
+    version = _version_field(required=True)
+    rating = serializers.SlugField(max_length=50, required=False)
+    headline = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
+    explanation = serializers.CharField(max_length=200_000, required=False, allow_blank=True)
+    add_sources = CitationInput(
+        many=True,
+        required=False,
+        max_length=20,
+        help_text="Sources to cite from now on (url, role, passage).",
+    )
+    remove_sources = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        required=False,
+        max_length=100,
+        help_text="Ids of the claim's citations to drop.",
+    )
+
+
+class RetractInput(TransitionInput):
+    reason = serializers.CharField(max_length=5000, help_text="The public reason.")
+
+
+# --- Output -----------------------------------------------------------------------------------
+
+
+class DeskArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    outlet = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(allow_blank=True)
+    language = serializers.CharField()
+    published_on = serializers.CharField(allow_blank=True)
+    claim_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def to_representation(self, article: Article) -> dict[str, Any]:
+        return article_data(article)
+
+
+class DeskArticleDetailSerializer(DeskArticleSerializer):
+    text = serializers.CharField()
+
+    def to_representation(self, article: Article) -> dict[str, Any]:
+        return {**article_data(article), "text": article.text}
+
+
+def article_data(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "outlet": article.outlet,
+        "url": article.url,
+        "language": article.language,
+        "published_on": article.published_on,
+        "claim_count": getattr(article, "claim_count", 0),
+        "created_at": iso(article.created_at),
+        "updated_at": iso(article.updated_at),
+    }
+
+
+class SuggestionSpeakerSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text="Null: not a known speaker.")
+    name = serializers.CharField()
+
+
+class SuggestionSerializer(serializers.Serializer):
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    quote = serializers.CharField()
+    speaker = SuggestionSpeakerSerializer(allow_null=True)
+    attribution = serializers.ChoiceField(choices=Claim.Attribution.choices)
+    confidence = serializers.FloatField()
+
+
+class SuggestionListSerializer(serializers.Serializer):
+    results = SuggestionSerializer(many=True)
+
+
+def suggestion_data(suggestion: Any) -> dict[str, Any]:
+    speaker = suggestion.speaker
+    return {
+        "start": suggestion.start,
+        "end": suggestion.end,
+        "quote": suggestion.quote,
+        "speaker": {"id": speaker.id, "name": speaker.name} if speaker else None,
+        "attribution": str(suggestion.attribution),
+        "confidence": round(float(suggestion.confidence), 3),
+    }
+
+
+class DeskSpeakerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.SlugField()
+
+
+class DeskVerdictSerializer(serializers.Serializer):
+    rating = serializers.SlugField(allow_null=True)
+    headline = serializers.CharField(allow_blank=True)
+    summary = serializers.CharField(allow_blank=True)
+    explanation = serializers.CharField(allow_blank=True)
+    author = serializers.IntegerField(allow_null=True)
+    reviewer = serializers.IntegerField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
+class DeskSourceRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    state = serializers.ChoiceField(choices=Source.State.choices)
+
+
+class DeskCitationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=Citation.Role.choices)
+    passage = serializers.CharField(allow_blank=True)
+    source = DeskSourceRefSerializer()
+
+    def to_representation(self, citation: Citation) -> dict[str, Any]:
+        return citation_data(citation)
+
+
+def citation_data(citation: Citation) -> dict[str, Any]:
+    source = citation.source
+    return {
+        "id": citation.pk,
+        "role": citation.role,
+        "passage": citation.passage,
+        "source": {"id": source.pk, "url": source.url, "state": source.state},
+    }
+
+
+class DeskClaimSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Claim.Status.choices)
+    version = serializers.IntegerField()
+    article = serializers.IntegerField(help_text="The article's id.")
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    quote = serializers.CharField()
+    prefix = serializers.CharField(allow_blank=True)
+    suffix = serializers.CharField(allow_blank=True)
+    anchor_status = serializers.ChoiceField(choices=Claim.Anchor.choices)
+    speaker = DeskSpeakerSerializer()
+    attribution = serializers.ChoiceField(choices=Claim.Attribution.choices)
+    claim = serializers.CharField()
+    slug = serializers.SlugField()
+    stated_on = serializers.CharField(allow_blank=True)
+    assignee = serializers.IntegerField(allow_null=True)
+    url = serializers.URLField(allow_null=True, help_text="The public page, once public.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(allow_null=True)
+    retracted_at = serializers.DateTimeField(allow_null=True)
+    retraction_reason = serializers.CharField(allow_blank=True)
+    verdict = DeskVerdictSerializer(allow_null=True)
+
+    def to_representation(self, claim: Claim) -> dict[str, Any]:
+        return claim_summary_data(claim)
+
+
+class DeskClaimDetailSerializer(DeskClaimSerializer):
+    citations = DeskCitationSerializer(many=True)
+    corrections = CorrectionSerializer(many=True)
+
+    def to_representation(self, claim: Claim) -> dict[str, Any]:
+        return desk_claim_data(claim)
+
+
+class PublishResultSerializer(DeskClaimDetailSerializer):
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What ClaimReview consumers would show badly (too long, rating in claim).",
+    )
+
+
+def claim_summary_data(claim: Claim) -> dict[str, Any]:
+    """A claim for desk lists; ``claim`` from ``selectors.desk_claims``."""
+    verdict = getattr(claim, "verdict", None)
+    return {
+        "id": claim.pk,
+        "status": claim.status,
+        "version": claim.version,
+        "article": claim.article_id,
+        "start": claim.start,
+        "end": claim.end,
+        "quote": claim.exact,
+        "prefix": claim.prefix,
+        "suffix": claim.suffix,
+        "anchor_status": claim.anchor_status,
+        "speaker": {"id": claim.speaker.pk, "name": claim.speaker.name, "slug": claim.speaker.slug},
+        "attribution": claim.attribution,
+        "claim": claim.claim,
+        "slug": claim.slug,
+        "stated_on": claim.stated_on,
+        "assignee": claim.assignee_id,
+        "url": public_url(claim.get_absolute_url()) if claim.is_public else None,
+        "created_at": iso(claim.created_at),
+        "updated_at": iso(claim.updated_at),
+        "published_at": iso(claim.published_at),
+        "retracted_at": iso(claim.retracted_at),
+        "retraction_reason": claim.retraction_reason,
+        "verdict": {
+            "rating": verdict.rating.slug if verdict.rating_id else None,
+            "headline": verdict.headline,
+            "summary": verdict.summary,
+            "explanation": verdict.explanation,
+            "author": verdict.author_id,
+            "reviewer": verdict.reviewer_id,
+            "published_at": iso(verdict.published_at),
+            "updated_at": iso(verdict.updated_at),
+        }
+        if verdict is not None
+        else None,
+    }
+
+
+def desk_claim_data(claim: Claim) -> dict[str, Any]:
+    """A claim with citations and corrections; ``claim`` from ``selectors.desk_claim``."""
+    corrections: list[Correction] = list(claim.corrections.all())
+    return {
+        **claim_summary_data(claim),
+        "citations": [citation_data(c) for c in claim.citations.all()],
+        "corrections": [{"note": c.note, "created_at": iso(c.created_at)} for c in corrections],
+    }
+
+
+class SnapshotSerializer(serializers.Serializer):
+    fetched_at = serializers.DateTimeField()
+    status_code = serializers.IntegerField(allow_null=True, help_text="Null: no response.")
+    final_url = serializers.CharField(allow_blank=True)
+    title = serializers.CharField(allow_blank=True)
+    content_type = serializers.CharField(allow_blank=True)
+    sha256 = serializers.CharField(allow_blank=True)
+    text_sha256 = serializers.CharField(allow_blank=True)
+
+
+class DeskSourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    state = serializers.ChoiceField(choices=Source.State.choices)
+    reason = serializers.CharField(allow_blank=True)
+    snapshots = SnapshotSerializer(many=True)
+
+    def to_representation(self, source: Source) -> dict[str, Any]:
+        snapshots: list[Snapshot] = list(source.snapshots.all())
+        return {
+            "id": source.pk,
+            "url": source.url,
+            "state": source.state,
+            "reason": source.reason,
+            "snapshots": [
+                {
+                    "fetched_at": iso(s.fetched_at),
+                    "status_code": s.status_code,
+                    "final_url": s.final_url,
+                    "title": s.title,
+                    "content_type": s.content_type,
+                    "sha256": s.sha256,
+                    "text_sha256": s.text_sha256,
+                }
+                for s in snapshots
+            ],
+        }
+
+
+def speaker_ref(speaker: Speaker) -> dict[str, Any]:
+    return {"id": speaker.pk, "name": speaker.name, "slug": speaker.slug}

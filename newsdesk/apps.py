@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NewsdeskConfig(AppConfig):
+    """The staff's interfaces: the admin customisations and the desk API."""
+
+    name = "newsdesk"
+    verbose_name = _("Desk")

@@ -1,0 +1,110 @@
+"""One error shape for the whole API, and the mapping of domain errors to statuses.
+
+Every error is ``{"error": <code>, "message": <sentence>, "detail": <object or null>}``:
+
+- ``claims.errors.InvalidInput`` → 400 ``invalid_input``; serializer errors → 400
+  ``invalid`` with ``detail`` mapping each field to its messages; bad JSON → 400
+  ``parse_error``;
+- 401 ``not_authenticated`` / ``authentication_failed`` (with ``WWW-Authenticate``);
+- ``claims.errors.NotAllowed`` and missing permissions → 403;
+- 404 ``not_found`` (also for claims that exist but are not public);
+- ``claims.errors.InvalidTransition`` → 409 ``invalid_transition`` (``detail.status``);
+  ``claims.errors.StaleVersion`` → 409 ``stale_version`` with ``detail.current`` (the
+  claim as it is now) and ``detail.changes`` (what others changed meanwhile);
+- 429 ``throttled`` with ``Retry-After``.
+
+Anything else is a bug and stays a 500.
+"""
+
+import dataclasses
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import set_rollback
+
+from claims.errors import DeskError, InvalidInput, InvalidTransition, NotAllowed, StaleVersion
+from claims.models import Claim
+
+_DOMAIN = {
+    InvalidInput: (status.HTTP_400_BAD_REQUEST, "invalid_input"),
+    NotAllowed: (status.HTTP_403_FORBIDDEN, "not_allowed"),
+    InvalidTransition: (status.HTTP_409_CONFLICT, "invalid_transition"),
+    StaleVersion: (status.HTTP_409_CONFLICT, "stale_version"),
+}
+
+
+def error_body(code: str, message: str, detail: Any = None) -> dict[str, Any]:
+    return {"error": code, "message": message, "detail": detail}
+
+
+def _jsonable(value: Any, current: Callable[[Claim], Any]) -> Any:
+    """``value`` as JSON; a claim is shown by the view's ``current_claim_data`` (its state
+    as it is now, in the view's own output shape), or by its id."""
+    if isinstance(value, Claim):
+        return current(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _jsonable(v, current) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v, current) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v, current) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _claim_ref(claim: Claim) -> dict[str, Any]:
+    return {"id": claim.pk}
+
+
+def _domain_response(exc: DeskError, view: Any) -> Response:
+    code_status, code = next(
+        (mapping for cls, mapping in _DOMAIN.items() if isinstance(exc, cls)),
+        (status.HTTP_400_BAD_REQUEST, "invalid_input"),
+    )
+    current = getattr(view, "current_claim_data", _claim_ref)
+    detail = _jsonable(exc.details, current) if exc.details else None
+    return Response(error_body(code, exc.message, detail), status=code_status)
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DeskError):
+        set_rollback()
+        return _domain_response(exc, context.get("view"))
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = f"{int(exc.wait + 0.999)}"
+
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        if isinstance(detail, list):
+            detail = {"non_field_errors": detail}
+        elif not isinstance(detail, dict):
+            detail = {"non_field_errors": [detail]}
+        body = error_body("invalid", _("The request is not valid; see detail."), detail)
+    else:
+        code = exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code
+        body = error_body(str(code), str(exc.detail))
+    set_rollback()
+    return Response(body, status=exc.status_code, headers=headers)

@@ -1,0 +1,85 @@
+"""The Atom feed of fact-checks: newest changes first.
+
+A retraction stays in the feed as an update marked "Retracted", so subscribers learn
+that a verdict they saw was withdrawn.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from claims.models import Claim
+
+from . import selectors
+from .claimreview import absolute_url
+
+
+class FactCheckFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self) -> str:
+        return _("Fact-checks by %(org)s") % {"org": settings.FACTCHECK_ORG_NAME}
+
+    def subtitle(self) -> str:
+        return _("Verdicts, corrections and retractions.")
+
+    # Addresses on FACTCHECK_ORG_URL (as in the sitemap and the ClaimReview), so entry ids
+    # stay the same whichever host name the feed was fetched from.
+    def link(self) -> str:
+        return absolute_url(settings.FACTCHECK_ORG_URL, reverse("publishing:index"))
+
+    def feed_url(self) -> str:
+        return absolute_url(settings.FACTCHECK_ORG_URL, reverse("publishing:feed"))
+
+    def author_name(self) -> str:
+        return settings.FACTCHECK_ORG_NAME
+
+    def items(self):
+        return selectors.claims_for_feed()
+
+    # Atom titles are plain text (the feed generator escapes them for XML); summaries
+    # are HTML, so everything in them is escaped here.
+    def item_title(self, item: Claim) -> str:
+        title = item.verdict.headline or item.claim
+        if item.status == Claim.Status.RETRACTED:
+            return _("Retracted: %(title)s") % {"title": title}
+        return title
+
+    def item_description(self, item: Claim) -> str:
+        rating = item.verdict.rating
+        parts = [format_html("<p>{}</p>", item.claim)]
+        if item.status == Claim.Status.RETRACTED:
+            parts.append(
+                format_html(
+                    "<p><strong>{}</strong> {}</p>",
+                    _("This fact-check has been retracted."),
+                    item.retraction_reason,
+                )
+            )
+        if rating is not None:
+            parts.append(format_html("<p>{}: {} {}</p>", _("Rating"), rating.symbol, rating.label))
+        if item.verdict.summary:
+            parts.append(format_html("<p>{}</p>", item.verdict.summary))
+        return "".join(parts)
+
+    def item_link(self, item: Claim) -> str:
+        return absolute_url(settings.FACTCHECK_ORG_URL, item.get_absolute_url())
+
+    def item_pubdate(self, item: Claim):
+        return item.published_at
+
+    def item_updateddate(self, item: Claim):
+        return item.updated_at
+
+    def item_author_name(self, item: Claim) -> str:
+        return settings.FACTCHECK_ORG_NAME
+
+    def item_categories(self, item: Claim) -> list[str]:
+        rating = item.verdict.rating
+        categories = [rating.label] if rating is not None else []
+        if item.status == Claim.Status.RETRACTED:
+            categories.append(str(Claim.Status.RETRACTED.label))
+        return categories

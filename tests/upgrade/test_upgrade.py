@@ -1,0 +1,184 @@
+"""An existing desk upgrades to the split apps with no data loss.
+
+A PostgreSQL database is built and filled by the code as it was before the apps were split
+(commit ``BEFORE``, taken from git): claims in every status, verdicts, corrections,
+sources with snapshots, partner keys, webhooks with deliveries. Then today's code migrates
+it, and every row must be as it was, the partner models' content types and permissions
+must have moved to the ``partners`` app, and every partner key must still work.
+"""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+BEFORE = "84dd83c"  # main before the split into claims/sources/publishing/partners/newsdesk
+
+pytestmark = pytest.mark.integration
+
+# Rows that a migration may legitimately add to or relabel; compared separately below.
+_NOT_COMPARED = {"django_migrations", "django_content_type", "auth_permission"}
+
+
+def _server() -> dict[str, object]:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail("the upgrade test needs PostgreSQL (DATABASE_URL)")
+    return {
+        "host": db["HOST"] or "127.0.0.1",
+        "port": int(db["PORT"] or 5432),
+        "user": db["USER"],
+        "password": db["PASSWORD"] or None,
+    }
+
+
+def _database_url(server: dict[str, object], name: str) -> str:
+    password = f":{server['password']}" if server["password"] else ""
+    return f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
+
+
+def _old_tree(target: Path) -> None:
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", BEFORE],
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode != 0:
+        pytest.fail(f"git cannot produce commit {BEFORE}: {archive.stderr.decode()}")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(target, filter="data")
+
+
+def _manage(tree: Path, env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=tree,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, f"{args} in {tree}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def _tables(conn: psycopg.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def _dump(conn: psycopg.Connection) -> dict[str, list[tuple]]:
+    return {
+        table: conn.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
+        for table in _tables(conn)
+        if table not in _NOT_COMPARED
+    }
+
+
+def _line(output: str, marker: str) -> dict:
+    [line] = [line for line in output.splitlines() if line.startswith(marker + " ")]
+    return json.loads(line[len(marker) + 1 :])
+
+
+@pytest.fixture
+def scratch_database():
+    server = _server()
+    name = f"factcheck_upgrade_{os.getpid()}"
+    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server, name
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_desk_from_before_the_split_migrates_with_every_row_and_key(scratch_database, tmp_path):
+    server, name = scratch_database
+    old = tmp_path / "before"
+    _old_tree(old)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"CELERY_BROKER_URL", "REDIS_URL", "FETCH_ALLOW_NETWORKS"}
+    }
+    env.update(
+        DATABASE_URL=_database_url(server, name),
+        DEBUG="true",
+        FACTCHECK_VAR_DIR=str(tmp_path / "var"),
+        PYTHONPATH="",
+    )
+
+    # The desk as it was: migrated and filled by the old code.
+    _manage(old, env, "migrate", "--noinput", "-v", "0")
+    filled = _line(
+        _manage(old, env, "shell", stdin=(HERE / "fill_84dd83c.py").read_text()), "FILLED"
+    )
+    with psycopg.connect(dbname=name, **server) as conn:
+        before = _dump(conn)
+        types_before = dict(
+            conn.execute("SELECT id, app_label || '.' || model FROM django_content_type")
+        )
+        permissions_before = set(
+            conn.execute("SELECT id, content_type_id, codename FROM auth_permission")
+        )
+    assert len(before["claims_claim"]) == 4
+    assert {row for row in before["claims_webhookdelivery"]}, "deliveries were filled"
+    assert len(before["sources_snapshot"]) == 2
+
+    # Today's code migrates it.
+    _manage(ROOT, env, "migrate", "--noinput", "-v", "0")
+    with psycopg.connect(dbname=name, **server) as conn:
+        after = _dump(conn)
+        types_after = dict(
+            conn.execute("SELECT id, app_label || '.' || model FROM django_content_type")
+        )
+        permissions_after = set(
+            conn.execute("SELECT id, content_type_id, codename FROM auth_permission")
+        )
+        migrated = {
+            app for (app,) in conn.execute("SELECT DISTINCT app FROM django_migrations").fetchall()
+        }
+
+    # Every row of every table is still there, unchanged; no table lost or added.
+    assert after.keys() == before.keys()
+    for table in before:
+        assert after[table] == before[table], table
+    assert {"partners", "claims", "sources"} <= migrated
+
+    # The partner models' content types moved (same ids), so their permissions did too.
+    moved = {"partnerkey", "webhook", "webhookdelivery"}
+    for type_id, label in types_before.items():
+        app, model = label.split(".")
+        expected = f"partners.{model}" if app == "claims" and model in moved else label
+        assert types_after[type_id] == expected
+    assert permissions_before <= permissions_after
+
+    # Every key still opens the partner API (and the revoked one is still refused).
+    env["UPGRADE_KEYS"] = json.dumps(filled)
+    checked = _line(
+        _manage(ROOT, env, "shell", stdin=(HERE / "check_upgraded.py").read_text()), "CHECKED"
+    )
+    assert checked["keys"] == {"Plattform": 200, "Zeitung": 200, "Alt": 403}
+    assert checked["is_valid"] == {"Plattform": True, "Zeitung": True, "Alt": False}
+    assert checked["claims"] == sorted([filled["published"], checked["claims"][-1]])
+    assert filled["published"] in checked["claims"]
+    assert checked["webhooks"] == 2
+    assert checked["deliveries"] == 6
+    assert {"add_partnerkey", "change_webhook", "view_webhookdelivery"} <= set(
+        checked["permissions"]
+    )
