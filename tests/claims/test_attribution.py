@@ -1,4 +1,4 @@
-"""Claim suggestions (claims/attribution.py): pure, no database."""
+"""Claim suggestions (the claims.attribution package): pure, no database."""
 
 from __future__ import annotations
 
