@@ -1,4 +1,4 @@
-"""Claim suggestions (claims/attribution.py): pure, no database."""
+"""Claim suggestions (the claims.attribution package): pure, no database."""
 
 from __future__ import annotations
 
@@ -29,16 +29,33 @@ INNEN = KnownSpeaker(5, "Innenministerium Kasachstans", is_organization=True)
 KNOWN = (TOKAJEW, PSAKI, PUTIN, AMT, INNEN)
 
 
+def assert_well_formed(
+    text: str, result: list[Suggestion], speakers: tuple[KnownSpeaker, ...] = ()
+) -> None:
+    """What every result must satisfy, whatever the text."""
+    assert isinstance(result, list)
+    assert result == sorted(result, key=lambda s: (s.start, s.end))
+    assert len({(s.start, s.end) for s in result}) == len(result)  # one suggestion per span
+    known = {speaker.id: speaker.name for speaker in speakers}
+    for s in result:
+        assert isinstance(s, Suggestion)
+        assert 0 <= s.start < s.end <= len(text)
+        assert s.quote == text[s.start : s.end]
+        assert any(c.isalnum() for c in s.quote)
+        assert isinstance(s.attribution, Attribution)
+        assert 0.0 <= s.confidence <= 1.0
+        if s.speaker is not None:
+            assert isinstance(s.speaker, SpeakerRef)
+            assert isinstance(s.speaker.name, str)
+            assert s.speaker.name and s.speaker.name == s.speaker.name.strip()
+            # an id only for a known speaker, and then with its canonical name
+            assert s.speaker.id is None or known.get(s.speaker.id) == s.speaker.name
+
+
 def suggest(text: str, **kwargs) -> list[Suggestion]:
     """suggest_claims, checking what every result must satisfy."""
     result = suggest_claims(text, **kwargs)
-    assert result == sorted(result, key=lambda s: (s.start, s.end))
-    for s in result:
-        assert 0 <= s.start < s.end <= len(text)
-        assert s.quote == text[s.start : s.end]
-        assert isinstance(s.attribution, Attribution)
-        assert 0.0 <= s.confidence <= 1.0
-        assert s.speaker is None or (isinstance(s.speaker, SpeakerRef) and s.speaker.name)
+    assert_well_formed(text, result, tuple(kwargs.get("speakers", ())))
     return result
 
 
@@ -103,19 +120,48 @@ def test_quote_styles(language, text, quote, speaker):
 
 
 @pytest.mark.parametrize(
-    ("language", "text"),
+    ("language", "text", "speaker", "direct"),
     [
         # possessive and contraction apostrophes, no quotation at all
-        ("en", "Putin's spokesman said Moscow's position hadn't changed."),
+        ("en", "Putin's spokesman said Moscow's position hadn't changed.", "Putin", None),
         # a plural possessive leaves a lone closing single mark
-        ("en", "The protesters' spokesman said the demands weren't negotiable."),
-        ("de", "Wie's weitergeht, sagte Tokajew, wisse niemand."),
+        (
+            "en",
+            "The protesters' spokesman said the demands weren't negotiable.",
+            "protesters",
+            None,
+        ),
+        ("de", "Wie's weitergeht, sagte Tokajew, wisse niemand.", "Tokajew", None),
+        # a real quotation next to the apostrophes is found, and only it
+        (
+            "en",
+            "“Moscow's position hasn't changed,” Putin's spokesman said.",
+            "Putin",
+            "Moscow's position hasn't changed",
+        ),
+        # straight single marks as quotation marks, an apostrophe inside and after
+        ("en", "'It's over,' the protesters' spokesman said.", "protesters", "It's over"),
+        (
+            "de",
+            "Wie's weitergeht, sagte Tokajew, wisse niemand. "
+            "„Das geht's euch nichts an“, fügte er hinzu.",
+            "Tokajew",
+            "Das geht's euch nichts an",
+        ),
     ],
 )
-def test_apostrophes_open_no_quotation(language, text):
-    for s in suggest(text, language=language):
-        assert s.attribution != DIRECT
-        assert s.speaker is not None
+def test_apostrophes_open_no_quotation(language, text, speaker, direct):
+    result = suggest(text, language=language)
+    assert result, "the statement around the apostrophes is found"
+    # a mark right after a letter or digit: in these texts, always an apostrophe
+    apostrophes = {i for i, c in enumerate(text) if c in "'’" and i > 0 and text[i - 1].isalnum()}
+    for s in result:
+        # no quotation opens or closes at an apostrophe
+        assert s.start - 1 not in apostrophes, s
+        assert s.end not in apostrophes, s
+        assert name(s) == speaker
+    # the only direct quote is the real quotation, if there is one
+    assert [s.quote for s in result if s.attribution == DIRECT] == ([direct] if direct else [])
 
 
 # --------------------------------------------------------------------------------------
@@ -765,36 +811,66 @@ def test_language_tags(language):
 NESTED = "Tokajew sagte: " + "„a ‚b " * 100 + "c" + "‘ d“" * 100 + "."
 
 
+HOSTILE_BOM = "\ufeff\x00\x01„Wir\x0b sind“, sagte\x0c Tokajew.\x1f"
+
+
 @pytest.mark.parametrize(
-    "text",
+    ("text", "expected"),
     [
         # empty and blank
-        "",
-        " \n\t\r\n ",
+        ("", []),
+        (" \n\t\r\n ", []),
         # only quotation marks, of every kind
-        "„“”\"»«‚‘’'›‹",
-        '"' * 400,
-        "'" * 400,
-        "»«" * 500,
+        ("„“”\"»«‚‘’'›‹", []),
+        ('"' * 400, []),
+        ("'" * 400, []),
+        ("»«" * 500, []),
         # 200 opening marks, never closed
-        "„" * 200 + "x",
+        ("„" * 200 + "x", []),
         # 200 closing marks, never opened
-        "x" + "“" * 200,
-        # 200 alternating straight marks around speech verbs
-        'Er sagte "' * 200,
+        ("x" + "“" * 200, []),
+        # 200 alternating straight marks around speech verbs (no expectation: which marks
+        # pair up is anybody's guess)
+        ('Er sagte "' * 200, None),
         # no punctuation at all in a long line
-        "wort " * 20_000,
-        # control characters and a byte-order mark
-        "\ufeff\x00\x01„Wir\x0b sind“, sagte\x0c Tokajew.\x1f",
+        ("wort " * 20_000, []),
+        # control characters and a byte-order mark (what should be found: see
+        # test_control_characters_before_a_quotation)
+        (HOSTILE_BOM, None),
         # apostrophes everywhere
-        "Putin's it's geht's ’s '" * 300,
+        ("Putin's it's geht's ’s '" * 300, []),
         # Windows line endings and a hard-wrapped line
-        "Tokajew sagte am Mittwoch\r\nim Fernsehen, die Lage sei ernst.\r\n",
+        (
+            "Tokajew sagte am Mittwoch\r\nim Fernsehen, die Lage sei ernst.\r\n",
+            [("die Lage sei ernst", "Tokajew", INDIRECT)],
+        ),
     ],
 )
-def test_hostile_input_does_not_break(text):
-    suggest(text)
-    suggest(text, language="en", speakers=KNOWN, existing_spans=[(0, 3)])
+def test_hostile_input_does_not_break(text, expected):
+    """Whatever the input, the result is well-formed; where it holds a claim, it is found
+    (`expected`: the (quote, speaker, attribution) of the German rules; [] when there is
+    nothing to find, None when nothing is asserted)."""
+    german = suggest_claims(text)
+    assert_well_formed(text, german)
+    if expected is not None:
+        assert [(s.quote, name(s), s.attribution) for s in german] == expected
+
+    english = suggest_claims(text, language="en", speakers=KNOWN, existing_spans=[(0, 3)])
+    assert_well_formed(text, english, KNOWN)
+    assert all(s.start >= 3 for s in english), "nothing overlaps the claim already made"
+    if expected == []:
+        assert english == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: control characters before the opening mark are taken for narration, "
+    "so the quotation is not read as a direct quote",
+)
+def test_control_characters_before_a_quotation():
+    assert [(s.quote, name(s), s.attribution) for s in suggest(HOSTILE_BOM)] == [
+        ("Wir\x0b sind", "Tokajew", DIRECT)
+    ]
 
 
 def test_two_hundred_nested_quotes():
