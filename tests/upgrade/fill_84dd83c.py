@@ -23,9 +23,6 @@ checker, _ = services.desk_user_create(username="old-checker", role="fact-checke
 editor, _ = services.desk_user_create(username="old-editor", role="editor")
 services.desk_user_create(username="old-editor-2", role="editor")
 other_editor = User.objects.get(username="old-editor-2")
-from claims.defaults import install_default_scale  # noqa: E402
-
-install_default_scale()
 rating = Rating.objects.filter(scale__is_default=True).order_by("-value").first()
 speaker = services.speaker_create(name="Kassym-Schomart Tokajew", aliases=["Tokajew"])
 text = (
@@ -74,7 +71,8 @@ def verdict(claim):
 
 draft, in_review, published, retracted = claims
 verdict(draft)
-workflow.claim_submit(claim=verdict(in_review), user=checker, version=in_review.version + 1)
+in_review = verdict(in_review)
+workflow.claim_submit(claim=in_review, user=checker, version=in_review.version)
 for claim in (published, retracted):
     claim = verdict(claim)
     workflow.claim_submit(claim=claim, user=checker, version=claim.version)
@@ -135,4 +133,4 @@ for name in ("Plattform", "Zeitung"):
 revoked, revoked_key = partners.partner_key_create(name="Alt")
 partners.partner_key_revoke(key=revoked)
 keys["Alt"] = revoked_key
-print("FILLED " + json.dumps({"keys": keys, "published": published.pk}))
+print("FILLED " + json.dumps({"keys": keys, "public": [published.pk, retracted.pk]}))
