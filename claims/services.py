@@ -9,41 +9,26 @@ import re
 import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Group
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import anchoring
 from .defaults import EDITOR_GROUP, FACT_CHECKER_GROUP, sync_desk_groups
-from .errors import InvalidInput, NotAllowed, StaleVersion
+from .errors import InvalidInput
+from .guards import bump_version, check_version, full_clean, lock_claim, require_permission
 from .models import Article, Claim, DismissedSuggestion, Rating, Speaker, Verdict
 
 User = get_user_model()
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 _DATE_LINE_RE = re.compile(r"^\s*date\s+([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)\b\s*")
-
-
-def _validation_message(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return "; ".join(
-            f"{field}: {' '.join(messages)}" if field != "__all__" else " ".join(messages)
-            for field, messages in error.message_dict.items()
-        )
-    return " ".join(error.messages)
-
-
-def _full_clean(instance: Any, **kwargs: Any) -> None:
-    try:
-        instance.full_clean(**kwargs)
-    except ValidationError as error:
-        raise InvalidInput(_validation_message(error)) from error
 
 
 def _unique_slug(model: type, base: str, *, max_length: int) -> str:
@@ -100,7 +85,7 @@ def article_create(
         published_on=published_on,
         created_by=created_by,
     )
-    _full_clean(article)
+    full_clean(article)
     article.save()
     return article
 
@@ -207,6 +192,38 @@ def article_update_text(
     return ReanchorReport(**counts)
 
 
+ARTICLE_EDITABLE_FIELDS = ("title", "outlet", "url", "language", "published_on", "text")
+
+
+@transaction.atomic
+def article_update(
+    *, article: Article, user: AbstractBaseUser | None, changes: Mapping[str, Any]
+) -> tuple[Article, ReanchorReport | None]:
+    """Change an article's details and, when ``text`` is among the changes, its text (every
+    claim is re-anchored: see ``article_update_text``). Returns the article and the
+    re-anchoring report (None when the text did not change)."""
+    require_permission(user, "claims.change_article", _("You may not change articles."))
+    unknown = set(changes) - set(ARTICLE_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
+        )
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    details = {name: value for name, value in changes.items() if name != "text"}
+    if details:
+        for name, value in details.items():
+            setattr(article, name, value)
+        if "title" in details:
+            article.title = (article.title or "").strip() or _default_title(article.text)
+        full_clean(article)
+        article.save(update_fields=[*details, "updated_at"])
+    report = None
+    if "text" in changes and normalise_text(changes["text"] or "") != article.text:
+        report = article_update_text(article=article, text=changes["text"], user=user)
+        article.refresh_from_db()
+    return article, report
+
+
 # --- Speakers ---------------------------------------------------------------------------
 
 
@@ -232,8 +249,40 @@ def speaker_create(
         wikidata_id=wikidata_id,
         pronoun=pronoun,
     )
-    _full_clean(speaker)
+    full_clean(speaker)
     speaker.save()
+    return speaker
+
+
+SPEAKER_EDITABLE_FIELDS = ("name", "kind", "aliases", "description", "wikidata_id", "pronoun")
+
+
+@transaction.atomic
+def speaker_update(
+    *, speaker: Speaker, user: AbstractBaseUser | None, changes: Mapping[str, Any]
+) -> Speaker:
+    """Change a speaker's name, kind, aliases, description, Wikidata id or pronoun.
+
+    The slug (the public speaker page's address) stays as it was created.
+    """
+    require_permission(user, "claims.change_speaker", _("You may not change speakers."))
+    unknown = set(changes) - set(SPEAKER_EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
+        )
+    speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+    for name, value in changes.items():
+        if name == "name":
+            value = (value or "").strip()
+            if not value:
+                raise InvalidInput(_("A speaker needs a name."))
+        elif name == "aliases":
+            value = [alias.strip() for alias in value or [] if alias.strip()]
+        setattr(speaker, name, value)
+    full_clean(speaker)
+    if changes:
+        speaker.save(update_fields=list(changes))
     return speaker
 
 
@@ -250,11 +299,6 @@ def speaker_add_alias(*, speaker: Speaker, alias: str) -> Speaker:
 
 
 # --- Claims and verdicts -------------------------------------------------------------------
-
-
-def _require(user: AbstractBaseUser | None, permission: str, message: str) -> None:
-    if user is not None and not user.has_perm(permission):
-        raise NotAllowed(message)
 
 
 @transaction.atomic
@@ -276,7 +320,7 @@ def claim_create_from_span(
     ``exact``, when given, is the quote the user saw; it must equal the text at the span,
     which guards against a selection made on an older version of the text.
     """
-    _require(created_by, "claims.add_claim", _("You may not create claims."))
+    require_permission(created_by, "claims.add_claim", _("You may not create claims."))
     try:
         selector = anchoring.selector_for_span(article.text, start, end)
         if exact is not None:
@@ -301,33 +345,10 @@ def claim_create_from_span(
         created_by=created_by,
         assignee=assignee or created_by,
     )
-    _full_clean(instance)
+    full_clean(instance)
     instance.save()
     Verdict.objects.create(claim=instance, author=created_by)
     return instance
-
-
-def _check_version(claim: Claim, version: int | None) -> None:
-    if version is not None and int(version) != claim.version:
-        raise StaleVersion(
-            _(
-                "Someone else changed this claim in the meantime (your version %(yours)s, "
-                "current %(current)s). Reload to see their changes, then apply yours."
-            )
-            % {"yours": version, "current": claim.version},
-            current=claim,
-        )
-
-
-def _lock_claim(claim: Claim) -> Claim:
-    return Claim.objects.select_for_update().get(pk=claim.pk)
-
-
-def _bump(claim: Claim, *fields: str) -> None:
-    # The row is locked (``_lock_claim``), so a plain increment is safe; an F() expression
-    # would also end up in the history record.
-    claim.version += 1
-    claim.save(update_fields=["version", "updated_at", *fields])
 
 
 CLAIM_EDITABLE_FIELDS = ("claim", "speaker", "attribution", "stated_on", "assignee")
@@ -338,20 +359,20 @@ def claim_update(
     *, claim: Claim, user: AbstractBaseUser | None, version: int | None, changes: dict[str, Any]
 ) -> Claim:
     """Change the wording, speaker, attribution, date or assignee of an unpublished claim."""
-    _require(user, "claims.change_claim", _("You may not change claims."))
+    require_permission(user, "claims.change_claim", _("You may not change claims."))
     unknown = set(changes) - set(CLAIM_EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(
             _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
         )
-    claim = _lock_claim(claim)
-    _check_version(claim, version)
+    claim = lock_claim(claim)
+    check_version(claim, version)
     if claim.status not in (Claim.Status.DRAFT, Claim.Status.IN_REVIEW):
         raise InvalidInput(_("A published claim is changed through a correction."))
     for field, value in changes.items():
         setattr(claim, field, value)
-    _full_clean(claim, exclude=["slug"])
-    _bump(claim, *changes)
+    full_clean(claim, exclude=["slug"])
+    bump_version(claim, *changes)
     return claim
 
 
@@ -370,9 +391,9 @@ def verdict_update(
     explanation: str,
 ) -> Verdict:
     """Save the verdict of an unpublished claim (optimistic lock on ``claim.version``)."""
-    _require(user, "claims.change_verdict", _("You may not change verdicts."))
-    claim = _lock_claim(claim)
-    _check_version(claim, version)
+    require_permission(user, "claims.change_verdict", _("You may not change verdicts."))
+    claim = lock_claim(claim)
+    check_version(claim, version)
     if claim.status not in (Claim.Status.DRAFT, Claim.Status.IN_REVIEW):
         raise InvalidInput(
             _("This verdict is published; change it with a correction and a public note.")
@@ -386,9 +407,9 @@ def verdict_update(
     verdict.explanation = explanation
     if verdict.author_id is None and user is not None:
         verdict.author = user
-    _full_clean(verdict)
+    full_clean(verdict)
     verdict.save()
-    _bump(claim)
+    bump_version(claim)
     return verdict
 
 
@@ -412,7 +433,7 @@ def desk_user_create(*, username: str, role: str, password: str | None = None) -
         raise InvalidInput(_("The user %(name)s exists already.") % {"name": username})
     password = password or secrets.token_urlsafe(12)
     user = User(username=username, is_staff=True)
-    _full_clean(user, exclude=["password"])
+    full_clean(user, exclude=["password"])
     user.set_password(password)
     user.save()
     group = Group.objects.filter(name=ROLES[role]).first()
@@ -432,7 +453,7 @@ def suggestion_dismiss(
     *, article: Article, start: int, end: int, user: AbstractBaseUser | None = None
 ) -> DismissedSuggestion:
     """Mark a suggested span as not a claim; it is not suggested again."""
-    _require(user, "claims.add_claim", _("You may not work on claims."))
+    require_permission(user, "claims.add_claim", _("You may not work on claims."))
     try:
         selector = anchoring.selector_for_span(article.text, start, end)
     except anchoring.SpanError as error:

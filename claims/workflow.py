@@ -11,7 +11,7 @@ needs a named editor (four-eyes).
 """
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
+from .guards import bump_version, check_version, full_clean, lock_claim, require_permission
 from .models import Claim, Correction, Rating, Verdict
 from .selectors import claim_changes_since
-from .services import VERDICT_FIELDS, _bump, _check_version, _full_clean, _lock_claim, _require
+from .services import VERDICT_FIELDS
 from .signals import announce_on_commit
 from .wording import publish_warnings
 
@@ -48,9 +49,9 @@ def _reason(text: str) -> str:
 
 def _locked(claim: Claim, version: int | None) -> Claim:
     """Lock the row and check the version; a conflict says what changed meanwhile."""
-    locked = _lock_claim(claim)
+    locked = lock_claim(claim)
     try:
-        _check_version(locked, version)
+        check_version(locked, version)
     except StaleVersion as error:
         error.details["changes"] = claim_changes_since(locked, int(version))
         raise
@@ -82,16 +83,16 @@ def _require_complete(verdict: Verdict) -> None:
 @transaction.atomic
 def claim_submit(*, claim: Claim, user: AbstractBaseUser | None, version: int | None) -> Claim:
     """Send a draft with a complete verdict to review (fact-checkers and editors)."""
-    _require(user, "claims.change_claim", _("You may not submit claims for review."))
+    require_permission(user, _rule("submit").permission, _("You may not submit claims for review."))
     claim = _locked(claim, version)
-    if claim.status != Claim.Status.DRAFT:
+    if claim.status not in _rule("submit").from_statuses:
         raise _refuse(
             claim, _("Only a draft can be submitted for review; this claim is: %(status)s.")
         )
     _require_complete(_verdict(claim))
     claim.status = Claim.Status.IN_REVIEW
     claim._change_reason = "submitted for review"
-    _bump(claim, "status")
+    bump_version(claim, "status")
     return claim
 
 
@@ -100,16 +101,18 @@ def claim_request_changes(
     *, claim: Claim, user: AbstractBaseUser | None, version: int | None, note: str = ""
 ) -> Claim:
     """Send a claim in review back to its draft (editors); ``note`` says what to change."""
-    _require(user, "claims.review_claim", _("Only editors can review claims."))
+    require_permission(
+        user, _rule("request_changes").permission, _("Only editors can review claims.")
+    )
     claim = _locked(claim, version)
-    if claim.status != Claim.Status.IN_REVIEW:
+    if claim.status not in _rule("request_changes").from_statuses:
         raise _refuse(
             claim, _("Only a claim in review can be sent back; this claim is: %(status)s.")
         )
     claim.status = Claim.Status.DRAFT
     note = (note or "").strip()
     claim._change_reason = _reason(f"changes requested: {note}" if note else "changes requested")
-    _bump(claim, "status")
+    bump_version(claim, "status")
     return claim
 
 
@@ -128,9 +131,9 @@ def claim_publish(*, claim: Claim, user: AbstractBaseUser | None, version: int |
     """
     if user is None:
         raise NotAllowed(_("A verdict is published by a named editor."))
-    _require(user, "claims.publish_claim", _("Only editors can publish verdicts."))
+    require_permission(user, _rule("publish").permission, _("Only editors can publish verdicts."))
     claim = _locked(claim, version)
-    if claim.status != Claim.Status.IN_REVIEW:
+    if claim.status not in _rule("publish").from_statuses:
         raise _refuse(
             claim,
             _("Only a claim in review can be published; this claim is: %(status)s."),
@@ -149,7 +152,7 @@ def claim_publish(*, claim: Claim, user: AbstractBaseUser | None, version: int |
     claim.status = Claim.Status.PUBLISHED
     claim.published_at = claim.published_at or now
     claim._change_reason = "published"
-    _bump(claim, "status", "published_at")
+    bump_version(claim, "status", "published_at")
     announce_on_commit(claim.pk, "published")
     rating = verdict.rating
     return Published(
@@ -194,12 +197,14 @@ def claim_correct(
     citations to drop. Any refusal (a bad URL, a citation of another claim) leaves
     everything as it was.
     """
-    _require(user, "claims.publish_claim", _("Only editors can correct published verdicts."))
+    require_permission(
+        user, _rule("correct").permission, _("Only editors can correct published verdicts.")
+    )
     note = (note or "").strip()
     if not note:
         raise InvalidInput(_("A correction needs a public note that says what changed."))
     claim = _locked(claim, version)
-    if claim.status != Claim.Status.PUBLISHED:
+    if claim.status not in _rule("correct").from_statuses:
         raise _refuse(
             claim,
             _("Only a published verdict can be corrected; this claim is: %(status)s."),
@@ -209,16 +214,16 @@ def claim_correct(
     if changed:
         for name, value in changed.items():
             setattr(verdict, name, value)
-        _full_clean(verdict)
+        full_clean(verdict)
         _require_complete(verdict)
         verdict._change_reason = _reason(f"correction: {note}")
         verdict.save(update_fields=[*changed, "updated_at"])
     _correct_sources(claim, user, sources_add, sources_remove)
     correction = Correction(claim=claim, note=note, created_by=user)
-    _full_clean(correction)
+    full_clean(correction)
     correction.save()
     claim._change_reason = _reason(f"correction: {note}")
-    _bump(claim)
+    bump_version(claim)
     announce_on_commit(claim.pk, "corrected")
     return correction
 
@@ -258,12 +263,12 @@ def claim_retract(
     *, claim: Claim, user: AbstractBaseUser | None, version: int | None, reason: str
 ) -> Claim:
     """Retract a published verdict (editors). Its page stays, with the reason."""
-    _require(user, "claims.publish_claim", _("Only editors can retract verdicts."))
+    require_permission(user, _rule("retract").permission, _("Only editors can retract verdicts."))
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("A retraction needs a public reason."))
     claim = _locked(claim, version)
-    if claim.status != Claim.Status.PUBLISHED:
+    if claim.status not in _rule("retract").from_statuses:
         raise _refuse(
             claim,
             _("Only a published verdict can be retracted; this claim is: %(status)s."),
@@ -272,6 +277,57 @@ def claim_retract(
     claim.retracted_at = timezone.now()
     claim.retraction_reason = reason
     claim._change_reason = _reason(f"retracted: {reason}")
-    _bump(claim, "status", "retracted_at", "retraction_reason")
+    bump_version(claim, "status", "retracted_at", "retraction_reason")
     announce_on_commit(claim.pk, "retracted")
     return claim
+
+
+# --- The table of transitions ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One workflow action: the statuses it starts from, the one it leads to, the
+    permission it needs and the service that performs it.
+
+    The services above check their own rule from this table; the admin's buttons and the
+    desk API's permissions are derived from it, so the three never disagree.
+    """
+
+    action: str
+    from_statuses: tuple[str, ...]
+    to_status: str
+    permission: str
+    service: Callable[..., Any]
+
+    def allows(self, claim: Claim, user: AbstractBaseUser) -> bool:
+        """May ``user`` take this action on ``claim`` now (status and permission)?"""
+        return claim.status in self.from_statuses and user.has_perm(self.permission)
+
+
+_S = Claim.Status
+TRANSITIONS: dict[str, Transition] = {
+    rule.action: rule
+    for rule in (
+        Transition("submit", (_S.DRAFT,), _S.IN_REVIEW, "claims.change_claim", claim_submit),
+        Transition(
+            "request_changes",
+            (_S.IN_REVIEW,),
+            _S.DRAFT,
+            "claims.review_claim",
+            claim_request_changes,
+        ),
+        Transition("publish", (_S.IN_REVIEW,), _S.PUBLISHED, "claims.publish_claim", claim_publish),
+        Transition("correct", (_S.PUBLISHED,), _S.PUBLISHED, "claims.publish_claim", claim_correct),
+        Transition("retract", (_S.PUBLISHED,), _S.RETRACTED, "claims.publish_claim", claim_retract),
+    )
+}
+
+
+def _rule(action: str) -> Transition:
+    return TRANSITIONS[action]
+
+
+def transitions_allowed(claim: Claim, user: AbstractBaseUser) -> list[Transition]:
+    """The actions ``user`` may take on ``claim`` now, in the table's order."""
+    return [rule for rule in TRANSITIONS.values() if rule.allows(claim, user)]

@@ -43,10 +43,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from claims import links
 from claims.errors import InvalidInput
 from claims.models import Claim
 from sources import fetching
@@ -112,12 +112,6 @@ def webhook_create(
     return webhook
 
 
-def _api_claim_url(claim_id: int) -> str:
-    return settings.FACTCHECK_ORG_URL.rstrip("/") + reverse(
-        "api:claim-detail", kwargs={"pk": claim_id}
-    )
-
-
 def webhook_payload(claim: Claim, event: str) -> dict[str, Any]:
     """The body of a delivery: what happened to which claim; fetch the claim for details."""
     return {
@@ -128,8 +122,8 @@ def webhook_payload(claim: Claim, event: str) -> dict[str, Any]:
             "status": claim.status,
             "version": claim.version,
             "updated_at": claim.updated_at.isoformat(),
-            "url": settings.FACTCHECK_ORG_URL.rstrip("/") + claim.get_absolute_url(),
-            "api_url": _api_claim_url(claim.pk),
+            "url": links.claim_url(claim),
+            "api_url": links.api_claim_url(claim.pk),
         },
     }
 

@@ -57,11 +57,6 @@ def _appearance(claim: Claim) -> dict[str, Any]:
     )
 
 
-def absolute_url(org_url: str, path: str) -> str:
-    """The public address of ``path`` on the site at ``org_url`` (``FACTCHECK_ORG_URL``)."""
-    return org_url.rstrip("/") + path
-
-
 def claim_review(claim: Claim, *, org_name: str, org_url: str, page_url: str) -> dict[str, Any]:
     """The ClaimReview of ``claim``'s verdict, as a JSON-ready dict.
 

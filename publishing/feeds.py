@@ -11,10 +11,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from claims import links
 from claims.models import Claim
 
 from . import selectors
-from .claimreview import absolute_url
 
 
 class FactCheckFeed(Feed):
@@ -29,10 +29,10 @@ class FactCheckFeed(Feed):
     # Addresses on FACTCHECK_ORG_URL (as in the sitemap and the ClaimReview), so entry ids
     # stay the same whichever host name the feed was fetched from.
     def link(self) -> str:
-        return absolute_url(settings.FACTCHECK_ORG_URL, reverse("publishing:index"))
+        return links.public_url(reverse("publishing:index"))
 
     def feed_url(self) -> str:
-        return absolute_url(settings.FACTCHECK_ORG_URL, reverse("publishing:feed"))
+        return links.public_url(reverse("publishing:feed"))
 
     def author_name(self) -> str:
         return settings.FACTCHECK_ORG_NAME
@@ -66,7 +66,7 @@ class FactCheckFeed(Feed):
         return "".join(parts)
 
     def item_link(self, item: Claim) -> str:
-        return absolute_url(settings.FACTCHECK_ORG_URL, item.get_absolute_url())
+        return links.claim_url(item)
 
     def item_pubdate(self, item: Claim):
         return item.published_at

@@ -30,11 +30,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from claims import links
 from claims.models import Claim
 from claims.selectors import rating_scale_default, ratings_default_scale
 
 from . import caching, selectors
-from .claimreview import absolute_url, claim_review
+from .claimreview import claim_review
 from .context import quote_context
 from .feeds import FactCheckFeed
 
@@ -237,13 +238,13 @@ def verdict(request: HttpRequest, slug: str) -> dict[str, Any]:
     if claim is None:
         raise Http404
     retracted = claim.status == Claim.Status.RETRACTED
-    page_url = absolute_url(settings.FACTCHECK_ORG_URL, claim.get_absolute_url())
+    page_url = links.claim_url(claim)
     review = None
     if not retracted and claim.verdict.rating is not None:
         review = claim_review(
             claim,
             org_name=settings.FACTCHECK_ORG_NAME,
-            org_url=settings.FACTCHECK_ORG_URL,
+            org_url=links.org_url(),
             page_url=page_url,
         )
     main = _content(

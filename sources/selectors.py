@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 
+from claims import links
 from claims.models import Claim
 
 from .models import Citation, Snapshot, Source
@@ -115,13 +114,6 @@ def claims_with_flagged_sources(claim_ids: Iterable[int]) -> set[int]:
     )
 
 
-def snapshot_archive_url(snapshot_id: int) -> str:
-    """The absolute public address of an archived copy (``FACTCHECK_ORG_URL`` + path)."""
-    return settings.FACTCHECK_ORG_URL.rstrip("/") + reverse(
-        "publishing:snapshot", kwargs={"snapshot_id": snapshot_id}
-    )
-
-
 def public_sources_for_claim(claim: Claim) -> list[dict[str, Any]]:
     """The sources of a public claim's verdict, for its page and the partner API.
 
@@ -155,7 +147,7 @@ def public_sources_for_claim(claim: Claim) -> list[dict[str, Any]]:
                 "role": citation.role,
                 "role_label": str(citation.get_role_display()),
                 "passage": citation.passage,
-                "archive_url": snapshot_archive_url(snapshot.pk) if snapshot else "",
+                "archive_url": links.snapshot_url(snapshot.pk) if snapshot else "",
                 "fetched_at": snapshot.fetched_at if snapshot else None,
                 "sha256": snapshot.sha256 if snapshot else "",
             }

@@ -20,6 +20,8 @@ from claims.errors import DeskError
 from claims.models import Article, Claim, Speaker
 from claims.selectors import article_with_claims
 
+from ..api.serializers import suggestion_data
+
 MAX_JSON_BODY = 64 * 1024
 
 
@@ -43,21 +45,6 @@ def _claim_payload(claim: Claim) -> dict[str, Any]:
         "anchor": claim.anchor_status,
         "rating": rating.label if rating else None,
         "url": reverse("admin:claims_claim_change", args=[claim.pk]),
-    }
-
-
-def _suggestion_payload(suggestion) -> dict[str, Any]:
-    return {
-        "start": suggestion.start,
-        "end": suggestion.end,
-        "quote": suggestion.quote,
-        "speaker": (
-            {"id": suggestion.speaker.id, "name": suggestion.speaker.name}
-            if suggestion.speaker
-            else None
-        ),
-        "attribution": suggestion.attribution.value,
-        "confidence": round(suggestion.confidence, 2),
     }
 
 
@@ -164,7 +151,7 @@ class SplitViewMixin:
         return JsonResponse(
             {
                 "results": [
-                    _suggestion_payload(s) for s in suggestions.article_suggestions(article=article)
+                    suggestion_data(s) for s in suggestions.article_suggestions(article=article)
                 ]
             }
         )

@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from claims import workflow
+from claims import links, workflow
 from claims.errors import DeskError, StaleVersion
 from claims.models import Claim, Rating
 from claims.wording import publish_warnings
@@ -172,76 +172,78 @@ class RetractForm(_VersionForm):
 
 # --- Actions -------------------------------------------------------------------------------
 
+CORRECT_SERVICE = workflow.claim_correct
+
 
 @dataclass(frozen=True)
 class WorkflowAction:
-    name: str
+    """How the admin shows one transition of ``claims.workflow.TRANSITIONS``: its words and
+    form. Which statuses allow it, the permission and the service come from the table."""
+
+    rule: workflow.Transition
     label: str
     button: str
-    permission: str
-    from_status: str
     form: type[_VersionForm]
-    service: Callable[..., Any]
     done: str
+    # The service to call when it is not the table's own (the correction also changes
+    # sources, which the core does not know of: ``sources.services`` wraps it).
+    call: Callable[..., Any] | None = None
+
+    @property
+    def name(self) -> str:
+        return self.rule.action
+
+    @property
+    def service(self) -> Callable[..., Any]:
+        return self.call or self.rule.service
+
+    def allows(self, claim: Claim, user: Any) -> bool:
+        return self.rule.allows(claim, user)
 
 
 def _actions() -> dict[str, WorkflowAction]:
     # Built per call so the labels are translated into the active language.
-    return {
-        action.name: action
-        for action in (
-            WorkflowAction(
-                "submit",
-                _("Submit for review"),
-                _("Submit for review"),
-                "claims.change_claim",
-                Claim.Status.DRAFT,
-                SubmitForm,
-                workflow.claim_submit,
-                _("The claim was submitted for review."),
-            ),
-            WorkflowAction(
-                "request_changes",
-                _("Request changes"),
-                _("Send back to the fact-checker"),
-                "claims.review_claim",
-                Claim.Status.IN_REVIEW,
-                RequestChangesForm,
-                workflow.claim_request_changes,
-                _("The claim was sent back for changes."),
-            ),
-            WorkflowAction(
-                "publish",
-                _("Publish"),
-                _("Publish now"),
-                "claims.publish_claim",
-                Claim.Status.IN_REVIEW,
-                PublishForm,
-                workflow.claim_publish,
-                _("The verdict is published."),
-            ),
-            WorkflowAction(
-                "correct",
-                _("Correct"),
-                _("Publish the correction"),
-                "claims.publish_claim",
-                Claim.Status.PUBLISHED,
-                CorrectForm,
-                workflow.claim_correct,
-                _("The correction is published."),
-            ),
-            WorkflowAction(
-                "retract",
-                _("Retract"),
-                _("Retract the verdict"),
-                "claims.publish_claim",
-                Claim.Status.PUBLISHED,
-                RetractForm,
-                workflow.claim_retract,
-                _("The verdict is retracted; its page now says so."),
-            ),
-        )
-    }
+    rules = workflow.TRANSITIONS
+    actions = (
+        WorkflowAction(
+            rules["submit"],
+            _("Submit for review"),
+            _("Submit for review"),
+            SubmitForm,
+            _("The claim was submitted for review."),
+        ),
+        WorkflowAction(
+            rules["request_changes"],
+            _("Request changes"),
+            _("Send back to the fact-checker"),
+            RequestChangesForm,
+            _("The claim was sent back for changes."),
+        ),
+        WorkflowAction(
+            rules["publish"],
+            _("Publish"),
+            _("Publish now"),
+            PublishForm,
+            _("The verdict is published."),
+        ),
+        WorkflowAction(
+            rules["correct"],
+            _("Correct"),
+            _("Publish the correction"),
+            CorrectForm,
+            _("The correction is published."),
+            call=CORRECT_SERVICE,
+        ),
+        WorkflowAction(
+            rules["retract"],
+            _("Retract"),
+            _("Retract the verdict"),
+            RetractForm,
+            _("The verdict is retracted; its page now says so."),
+        ),
+    )
+    assert {action.name for action in actions} == set(rules), "every transition has a page"
+    return {action.name: action for action in actions}
 
 
 def available_actions(request: HttpRequest, claim: Claim) -> list[dict[str, str]]:
@@ -253,7 +255,7 @@ def available_actions(request: HttpRequest, claim: Claim) -> list[dict[str, str]
             "url": reverse("admin:claims_claim_workflow", args=[claim.pk, action.name]),
         }
         for action in _actions().values()
-        if claim.status == action.from_status and request.user.has_perm(action.permission)
+        if action.allows(claim, request.user)
     ]
 
 
@@ -266,8 +268,8 @@ def _review_preview(claim: Claim) -> tuple[list[str], str]:
     review = claimreview.claim_review(
         claim,
         org_name=settings.FACTCHECK_ORG_NAME,
-        org_url=settings.FACTCHECK_ORG_URL,
-        page_url=claimreview.absolute_url(settings.FACTCHECK_ORG_URL, claim.get_absolute_url()),
+        org_url=links.org_url(),
+        page_url=links.claim_url(claim),
     )
     return warnings, json.dumps(review, indent=2, ensure_ascii=False, default=str)
 
@@ -338,7 +340,7 @@ class WorkflowViewsMixin:
             "warnings": warnings,
             "review_json": review_json,
             "change_url": change_url,
-            "allowed": claim.status == spec.from_status and request.user.has_perm(spec.permission),
+            "allowed": spec.allows(claim, request.user),
             "self_publish": settings.FACTCHECK_ALLOW_SELF_PUBLISH,
         }
         return TemplateResponse(request, "admin/claims/claim/workflow.html", context)

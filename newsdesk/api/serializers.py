@@ -10,9 +10,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from claims import links
 from claims.models import LANGUAGE_RE, PARTIAL_DATE_RE, Article, Claim, Correction, Speaker
 from claims.services import MAX_ARTICLE_BYTES
-from partners.api.serializers import CorrectionSerializer, iso, public_url
+from partners.api.serializers import CorrectionSerializer, correction_data, iso
 from sources.models import Citation, Snapshot, Source
 
 MAX_ID = 2**63 - 1
@@ -227,6 +228,7 @@ class SuggestionListSerializer(serializers.Serializer):
 
 
 def suggestion_data(suggestion: Any) -> dict[str, Any]:
+    """One suggested claim, the same for the desk API and the split view."""
     speaker = suggestion.speaker
     return {
         "start": suggestion.start,
@@ -345,7 +347,7 @@ def claim_summary_data(claim: Claim) -> dict[str, Any]:
         "slug": claim.slug,
         "stated_on": claim.stated_on,
         "assignee": claim.assignee_id,
-        "url": public_url(claim.get_absolute_url()) if claim.is_public else None,
+        "url": links.claim_url(claim) if claim.is_public else None,
         "created_at": iso(claim.created_at),
         "updated_at": iso(claim.updated_at),
         "published_at": iso(claim.published_at),
@@ -372,7 +374,7 @@ def desk_claim_data(claim: Claim) -> dict[str, Any]:
     return {
         **claim_summary_data(claim),
         "citations": [citation_data(c) for c in claim.citations.all()],
-        "corrections": [{"note": c.note, "created_at": iso(c.created_at)} for c in corrections],
+        "corrections": [correction_data(c) for c in corrections],
     }
 
 

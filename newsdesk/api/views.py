@@ -104,6 +104,11 @@ def _claim_response(pk: int, *, status_code: int = status.HTTP_200_OK, **extra: 
     return Response({**desk_claim_data(claim), **extra}, status=status_code)
 
 
+def _transition_permission(action: str) -> dict[str, list[str]]:
+    """The permission of a workflow action, from the one table (``workflow.TRANSITIONS``)."""
+    return {"POST": [workflow.TRANSITIONS[action].permission]}
+
+
 def _rating(slug: str | None, field: str = "rating") -> Rating | None:
     if slug is None:
         return None
@@ -327,7 +332,7 @@ class VerdictView(DeskView):
 
 
 class SubmitView(DeskView):
-    required_permissions = {"POST": ["claims.change_claim"]}
+    required_permissions = _transition_permission("submit")
 
     @extend_schema(
         operation_id="desk_claims_submit",
@@ -343,7 +348,7 @@ class SubmitView(DeskView):
 
 
 class RequestChangesView(DeskView):
-    required_permissions = {"POST": ["claims.review_claim"]}
+    required_permissions = _transition_permission("request_changes")
 
     @extend_schema(
         operation_id="desk_claims_request_changes",
@@ -361,7 +366,7 @@ class RequestChangesView(DeskView):
 
 
 class PublishView(DeskView):
-    required_permissions = {"POST": ["claims.publish_claim"]}
+    required_permissions = _transition_permission("publish")
 
     @extend_schema(
         operation_id="desk_claims_publish",
@@ -379,7 +384,7 @@ class PublishView(DeskView):
 
 
 class CorrectView(DeskView):
-    required_permissions = {"POST": ["claims.publish_claim"]}
+    required_permissions = _transition_permission("correct")
 
     @extend_schema(
         operation_id="desk_claims_correct",
@@ -412,7 +417,7 @@ class CorrectView(DeskView):
 
 
 class RetractView(DeskView):
-    required_permissions = {"POST": ["claims.publish_claim"]}
+    required_permissions = _transition_permission("retract")
 
     @extend_schema(
         operation_id="desk_claims_retract",

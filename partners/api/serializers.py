@@ -15,10 +15,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
-from claims.models import Claim, Rating, Speaker
+from claims import links
+from claims.models import Claim, Correction, Rating, Speaker
 from publishing import claimreview
 from sources.models import Citation
-from sources.selectors import snapshot_archive_url
 
 # A partner only ever sees these two (the schema's PublicStatusEnum).
 PUBLIC_STATUS_CHOICES = [("published", "published"), ("retracted", "retracted")]
@@ -29,10 +29,6 @@ def iso(value: datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def public_url(path: str) -> str:
-    return settings.FACTCHECK_ORG_URL.rstrip("/") + path
 
 
 @extend_schema_field(
@@ -96,6 +92,11 @@ class CorrectionSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+def correction_data(correction: Correction) -> dict[str, Any]:
+    """A public correction note, the same in the partner and the desk API."""
+    return {"note": correction.note, "created_at": iso(correction.created_at)}
+
+
 class RetractionSerializer(serializers.Serializer):
     reason = serializers.CharField()
     retracted_at = serializers.DateTimeField()
@@ -148,7 +149,7 @@ def _sources(claim: Claim) -> list[dict[str, Any]]:
             "url": citation.source.url,
             "title": citation.copy_title or "",
             "role": citation.role,
-            "snapshot_url": snapshot_archive_url(citation.copy_id) if citation.copy_id else None,
+            "snapshot_url": links.snapshot_url(citation.copy_id) if citation.copy_id else None,
             "sha256": citation.copy_sha256 or None,
             "fetched_at": iso(citation.copy_fetched_at),
         }
@@ -160,7 +161,7 @@ def claim_data(claim: Claim) -> dict[str, Any]:
     """A claim as partners get it; ``claim`` from ``selectors.with_partner_relations``."""
     article, speaker = claim.article, claim.speaker
     verdict = getattr(claim, "verdict", None)
-    url = public_url(claim.get_absolute_url())
+    url = links.claim_url(claim)
     published = claim.status == Claim.Status.PUBLISHED
     has_rating = verdict is not None and verdict.rating_id is not None
     return {
@@ -192,14 +193,12 @@ def claim_data(claim: Claim) -> dict[str, Any]:
         if verdict is not None
         else None,
         "sources": _sources(claim),
-        "corrections": [
-            {"note": c.note, "created_at": iso(c.created_at)} for c in claim.corrections.all()
-        ],
+        "corrections": [correction_data(c) for c in claim.corrections.all()],
         # A retracted verdict is not advertised with its rating (see claims.claimreview).
         "claim_review": claimreview.claim_review(
             claim,
             org_name=settings.FACTCHECK_ORG_NAME,
-            org_url=settings.FACTCHECK_ORG_URL,
+            org_url=links.org_url(),
             page_url=url,
         )
         if published and has_rating
@@ -229,7 +228,7 @@ class PartnerSpeakerSerializer(serializers.Serializer):
             "description": speaker.description,
             "kind": speaker.kind,
             "wikidata_id": speaker.wikidata_id,
-            "url": public_url(speaker.get_absolute_url()),
+            "url": links.speaker_url(speaker),
             "claims": speaker.public_claims,
         }
 
@@ -308,8 +307,8 @@ def _datafeed_element(claim: Claim) -> dict[str, Any]:
     return claimreview.claim_review(
         claim,
         org_name=settings.FACTCHECK_ORG_NAME,
-        org_url=settings.FACTCHECK_ORG_URL,
-        page_url=public_url(claim.get_absolute_url()),
+        org_url=links.org_url(),
+        page_url=links.claim_url(claim),
     )
 
 
