@@ -8,8 +8,7 @@ import pytest
 
 from claims.claimreview import claim_review, publish_warnings, to_script_json
 from claims.models import Article, Claim, Rating, RatingScale, Speaker, Verdict
-
-from .conftest import HOSTILE
+from tests.helpers.text import HOSTILE
 
 ORG = {"org_name": "Faktencheck-Desk", "org_url": "https://desk.example/"}
 

@@ -10,8 +10,7 @@ from claims import caching, workflow
 from claims.errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 from claims.models import Claim, Correction
 from tests import factories
-
-from .conftest import publish, submit, write_verdict
+from tests.helpers.workflow import publish, submit, write_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -317,7 +316,7 @@ def test_public_changes_invalidate_the_caches_after_the_commit(
 ):
     before = caching.generation()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        publish(in_review, editor, commit=False)
+        publish(in_review, editor, run_on_commit=False)
     assert caching.generation() == before  # nothing happens before the commit
     assert len(callbacks) == 1
     callbacks[0]()
