@@ -1,21 +1,14 @@
+from collections.abc import Callable
+from functools import partial
+
 import pytest
 from django.utils import translation
 
 from claims import demo
+from claims.models import Claim
 from tests import factories
-
-_LOOPBACK_NAMES = {"localhost", "localhost.", "ip6-localhost"}
-
-
-def _is_loopback(host) -> bool:
-    import ipaddress
-
-    if host is None or str(host).lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
-    except ValueError:
-        return False
+from tests.helpers import workflow
+from tests.helpers.network import is_loopback
 
 
 @pytest.fixture(autouse=True)
@@ -32,12 +25,12 @@ def _loopback_only(monkeypatch):
     real_getaddrinfo = socket.getaddrinfo
 
     def connect(sock, address):
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not is_loopback(address[0]):
             raise AssertionError(f"test tried to connect to {address!r}: loopback only")
         return real_connect(sock, address)
 
     def getaddrinfo(host, *args, **kwargs):
-        if not _is_loopback(host):
+        if not is_loopback(host):
             raise AssertionError(f"test tried to resolve {host!r}: loopback only")
         return real_getaddrinfo(host, *args, **kwargs)
 
@@ -112,6 +105,14 @@ def editor(db):
 @pytest.fixture
 def second_editor(db):
     return factories.desk_user("editor2", role="editor")
+
+
+@pytest.fixture
+def make_published(checker, editor) -> Callable[..., Claim]:
+    """Make a claim written by ``checker`` and published by ``editor`` through the workflow:
+    ``make_published(rating=..., verdict={...}, run_on_commit=..., **factory_kwargs)``
+    (see ``tests.helpers.workflow.make_published``)."""
+    return partial(workflow.make_published, checker=checker, editor=editor)
 
 
 @pytest.fixture

@@ -1,42 +1,18 @@
-"""Fixtures for the partner and desk APIs: clients per role, claims taken through the
-real services (written by a fact-checker, published by an editor)."""
+"""Fixtures for the partner and desk APIs: partner keys and clients per role.
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+Published claims come from the suite-wide ``make_published`` fixture (tests/conftest.py).
+"""
 
 import pytest
-from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from claims import services, workflow
-from claims.models import Claim
 from partners import services as partner_services
-from partners.models import PartnerKey
-from tests import factories
-
-
-@pytest.fixture(autouse=True)
-def _english(settings) -> Iterator[None]:
-    """Messages in English (the source language), as a partner's default would be."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+from tests.helpers.api import Key, api_client, desk_api_client
 
 
 @pytest.fixture(autouse=True)
 def _public_urls(settings) -> None:
     settings.FACTCHECK_ORG_URL = "https://faktencheck.example/"
-
-
-@dataclass
-class Key:
-    row: PartnerKey
-    key: str
-
-    @property
-    def header(self) -> str:
-        return f"Api-Key {self.key}"
 
 
 @pytest.fixture
@@ -52,66 +28,21 @@ def revoked_key(db) -> Key:
     return Key(row, key)
 
 
-def token_for(user) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
-
-
 @pytest.fixture
 def anon() -> APIClient:
-    return APIClient()
+    return api_client()
 
 
 @pytest.fixture
 def partner(partner_key) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=partner_key.header)
-    return client
+    return api_client(partner_key.header)
 
 
 @pytest.fixture
 def checker_api(checker) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(checker)}")
-    return client
+    return desk_api_client(checker)
 
 
 @pytest.fixture
 def editor_api(editor) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(editor)}")
-    return client
-
-
-def write_verdict(claim: Claim, user, *, rating: str = "falsch", **fields) -> Claim:
-    claim.refresh_from_db()
-    services.verdict_update(
-        claim=claim,
-        user=user,
-        version=claim.version,
-        rating=factories.rating(rating),
-        headline=fields.get("headline", "Die Inflation ist nicht so niedrig wie nie"),
-        summary=fields.get("summary", "Die Zahlen des Statistikamts zeigen das Gegenteil."),
-        explanation=fields.get("explanation", "Im Jahr 1975 war sie niedriger."),
-    )
-    claim.refresh_from_db()
-    return claim
-
-
-def publish_claim(claim: Claim, checker, editor, *, rating: str = "falsch", **fields) -> Claim:
-    write_verdict(claim, checker, rating=rating, **fields)
-    workflow.claim_submit(claim=claim, user=checker, version=claim.version)
-    claim.refresh_from_db()
-    workflow.claim_publish(claim=claim, user=editor, version=claim.version)
-    claim.refresh_from_db()
-    return claim
-
-
-@pytest.fixture
-def make_published(checker, editor) -> Callable[..., Claim]:
-    """A published claim; ``rating`` and verdict fields as keywords, the rest to the factory."""
-
-    def make(*, rating: str = "falsch", verdict: dict | None = None, **claim_kwargs) -> Claim:
-        claim = factories.ClaimFactory(**claim_kwargs)
-        return publish_claim(claim, checker, editor, rating=rating, **(verdict or {}))
-
-    return make
+    return desk_api_client(editor)

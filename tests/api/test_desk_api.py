@@ -4,8 +4,8 @@ that are 4xx with a JSON body saying what is wrong (never a 500 for bad input)."
 import pytest
 
 from claims.models import Claim, Speaker
-from sources.models import Snapshot, Source
 from tests import factories
+from tests.helpers.workflow import write_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -140,8 +140,6 @@ def test_the_whole_workflow(checker_api, editor_api, make_published):
 
 
 def test_request_changes_sends_back_to_draft(checker_api, editor_api, checker):
-    from tests.api.conftest import write_verdict
-
     claim = write_verdict(factories.ClaimFactory(), checker)
     checker_api.post(f"/api/v1/desk/claims/{claim.pk}/submit/", {})
     response = editor_api.post(
@@ -186,12 +184,10 @@ def test_speaker_name_reuses_an_existing_speaker(checker_api):
 def test_source_detail_lists_snapshots_newest_first(checker_api):
     from django.utils import timezone
 
-    source = Source.objects.create(
-        url="https://a.example/", normalised_url="https://a.example/", state="fetched"
-    )
+    source = factories.SourceFactory(url="https://a.example/", state="fetched")
     now = timezone.now()
     for minutes, code in ((10, 500), (1, 200)):
-        Snapshot.objects.create(
+        factories.SnapshotFactory(
             source=source,
             fetched_at=now - timezone.timedelta(minutes=minutes),
             status_code=code,

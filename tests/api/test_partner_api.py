@@ -11,8 +11,8 @@ from django.utils import timezone
 from claims import workflow
 from claims.models import Claim
 from partners import services as partner_services
-from sources.models import Citation, Snapshot, Source
 from tests import factories
+from tests.helpers.workflow import submit, write_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -32,18 +32,9 @@ def test_claim_detail_has_every_field_of_the_contract(partner, make_published):
         title="Inflation", outlet="Testzeitung", url="https://zeitung.example/a", language="de"
     )
     claim = make_published(speaker=speaker, article=article, rating="falsch", stated_on="2022-01")
-    source = Source.objects.create(
-        url="https://stat.example/r", normalised_url="https://stat.example/r", state="fetched"
-    )
-    Citation.objects.create(claim=claim, source=source, role="refutes")
-    snapshot = Snapshot.objects.create(
-        source=source,
-        fetched_at=timezone.now(),
-        status_code=200,
-        title="Statistik",
-        sha256="a" * 64,
-        kind="html",
-    )
+    source = factories.SourceFactory(url="https://stat.example/r", state="fetched")
+    factories.CitationFactory(claim=claim, source=source, role="refutes")
+    snapshot = factories.SnapshotFactory(source=source, title="Statistik", sha256="a" * 64)
 
     response = partner.get(detail(claim.pk))
 
@@ -120,10 +111,7 @@ def test_the_claim_review_is_the_one_builder_s(partner, make_published):
 def test_an_unpublished_claim_is_not_found_exactly_like_a_missing_one(partner, checker, status):
     claim = factories.ClaimFactory()
     if status == "in_review":
-        from tests.api.conftest import write_verdict
-
-        write_verdict(claim, checker)
-        workflow.claim_submit(claim=claim, user=checker, version=claim.version)
+        submit(write_verdict(claim, checker), checker)
 
     unpublished = partner.get(detail(claim.pk))
     missing = partner.get(detail(claim.pk + 1000))
@@ -230,31 +218,20 @@ def test_filters_by_speaker_rating_and_language(partner, make_published):
     assert ids(speaker="nobody") == []
 
 
-def _publish_searchable(make_published, django_capture_on_commit_callbacks, **kwargs):
-    # The stored search vector is computed by workflow.public_change, after the commit.
-    with django_capture_on_commit_callbacks(execute=True):
-        return make_published(**kwargs)
-
-
 def _postgresql() -> bool:
     from django.db import connection
 
     return connection.vendor == "postgresql"
 
 
-def test_search_finds_words_on_any_database(
-    partner, make_published, django_capture_on_commit_callbacks
-):
+def test_search_finds_words_on_any_database(partner, make_published):
     # PostgreSQL: the stored vector; SQLite (the embedded default): substring matching.
     article = factories.ArticleFactory(
         language="de", text='Der Minister sagte, die Regierung habe "alle Schulen renoviert".'
     )
-    claim = _publish_searchable(
-        make_published,
-        django_capture_on_commit_callbacks,
-        article=article,
-        quote="alle Schulen renoviert",
-    )
+    # The stored search vector is computed by workflow.public_change, after the commit:
+    # make_published runs what follows the commit.
+    claim = make_published(article=article, quote="alle Schulen renoviert")
     make_published()
 
     found = partner.get(LIST, {"q": "Schulen"}).json()["results"]
@@ -262,9 +239,7 @@ def test_search_finds_words_on_any_database(
     assert [c["id"] for c in found] == [claim.pk]
 
 
-def test_full_text_search_uses_the_claim_s_language(
-    partner, make_published, django_capture_on_commit_callbacks
-):
+def test_full_text_search_uses_the_claim_s_language(partner, make_published):
     if not _postgresql():
         pytest.skip("stemming needs PostgreSQL's text search")
     german = factories.ArticleFactory(
@@ -273,16 +248,12 @@ def test_full_text_search_uses_the_claim_s_language(
     english = factories.ArticleFactory(
         language="en", text='The minister said the government "renovated all schools".'
     )
-    de_claim = _publish_searchable(
-        make_published,
-        django_capture_on_commit_callbacks,
+    de_claim = make_published(
         article=german,
         quote="alle Schulen renoviert",
         claim="Die Regierung hat alle Schulen renoviert",
     )
-    en_claim = _publish_searchable(
-        make_published,
-        django_capture_on_commit_callbacks,
+    en_claim = make_published(
         article=english,
         quote="renovated all schools",
         claim="The government renovated all schools",
@@ -300,12 +271,12 @@ def test_full_text_search_uses_the_claim_s_language(
     assert ids("Krankenhaus") == set()
 
 
-def test_search_vector_is_stored_and_indexed(make_published, django_capture_on_commit_callbacks):
+def test_search_vector_is_stored_and_indexed(make_published):
     from django.db import connection
 
     if not _postgresql():
         pytest.skip("the stored vector exists on PostgreSQL only")
-    claim = _publish_searchable(make_published, django_capture_on_commit_callbacks)
+    claim = make_published()
     assert Claim.objects.filter(pk=claim.pk, search_vector__isnull=False).exists()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -318,7 +289,7 @@ def test_search_vector_is_stored_and_indexed(make_published, django_capture_on_c
 def test_correction_updates_the_search_vector(
     partner, editor, make_published, django_capture_on_commit_callbacks
 ):
-    claim = _publish_searchable(make_published, django_capture_on_commit_callbacks)
+    claim = make_published()
     with django_capture_on_commit_callbacks(execute=True):
         workflow.claim_correct(
             claim=claim,
@@ -495,7 +466,11 @@ def test_the_migration_backfill_computes_the_same_vector_as_the_service(make_pub
     if not _postgresql():
         pytest.skip("the stored vector exists on PostgreSQL only")
     english = factories.ArticleFactory(language="en-GB", text='He said "prices fell sharply".')
-    claims = [make_published(), make_published(article=english, quote="prices fell sharply")]
+    # Without the service's vector (computed after the commit), so the backfill fills them.
+    claims = [
+        make_published(run_on_commit=False),
+        make_published(article=english, quote="prices fell sharply", run_on_commit=False),
+    ]
     migration = importlib.import_module("claims.migrations.0005_partners_search_vector")
     with connection.cursor() as cursor:
         cursor.execute(migration.BACKFILL_SQL)

@@ -14,9 +14,9 @@ import pytest
 from django.middleware.csrf import _get_new_csrf_string
 from rest_framework.test import APIClient
 
-from claims import workflow
 from tests import factories
-from tests.api.conftest import publish_claim, token_for, write_verdict
+from tests.helpers.api import api_client, desk_api_client
+from tests.helpers.workflow import publish_claim, submit, write_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -33,10 +33,7 @@ class Ctx:
         return factories.ClaimFactory(article=self.article)
 
     def in_review(self):
-        claim = write_verdict(self.draft(), self.checker)
-        workflow.claim_submit(claim=claim, user=self.checker, version=claim.version)
-        claim.refresh_from_db()
-        return claim
+        return submit(write_verdict(self.draft(), self.checker), self.checker)
 
     def published(self):
         return publish_claim(self.draft(), self.checker, self.editor)
@@ -98,9 +95,7 @@ def _action(
 
 
 def _source_path(ctx: Ctx) -> str:
-    from sources.models import Source
-
-    source = Source.objects.create(url="https://s.example/", normalised_url="https://s.example/")
+    source = factories.SourceFactory(url="https://s.example/")
     return f"/api/v1/desk/sources/{source.pk}/"
 
 
@@ -168,20 +163,14 @@ CASES = [
 
 @pytest.fixture
 def clients(checker, editor, partner_key, revoked_key) -> dict[str, APIClient]:
-    def client(header: str | None) -> APIClient:
-        c = APIClient()
-        if header:
-            c.credentials(HTTP_AUTHORIZATION=header)
-        return c
-
     outsider = factories.UserFactory(username="outsider", is_staff=False)
     return {
-        "anonymous": client(None),
-        "partner": client(partner_key.header),
-        "revoked": client(revoked_key.header),
-        "non_staff": client(f"Token {token_for(outsider)}"),
-        "fact_checker": client(f"Token {token_for(checker)}"),
-        "editor": client(f"Token {token_for(editor)}"),
+        "anonymous": api_client(),
+        "partner": api_client(partner_key.header),
+        "revoked": api_client(revoked_key.header),
+        "non_staff": desk_api_client(outsider),
+        "fact_checker": desk_api_client(checker),
+        "editor": desk_api_client(editor),
     }
 
 
@@ -243,8 +232,7 @@ def test_staff_session_with_csrf_on_the_desk(checker):
 
 def test_a_desk_user_without_a_group_gets_403(db):
     staff = factories.UserFactory(username="staff-no-group", is_staff=True)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(staff)}")
+    client = desk_api_client(staff)
     assert client.get("/api/v1/desk/claims/").status_code == 403
     # Staff may read the partner API (published content only).
     assert client.get("/api/v1/claims/").status_code == 200
@@ -254,8 +242,7 @@ def test_four_eyes_through_the_api(editor_api, editor, checker):
     """An editor who wrote the verdict may not publish it: the service's 403, with reason."""
     claim = factories.ClaimFactory()
     write_verdict(claim, editor)
-    workflow.claim_submit(claim=claim, user=editor, version=claim.version)
-    claim.refresh_from_db()
+    submit(claim, editor)
 
     response = editor_api.post(
         f"/api/v1/desk/claims/{claim.pk}/publish/", {"version": claim.version}, format="json"

@@ -3,14 +3,12 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from claims import workflow
 from partners.api.selectors import ClaimFilters, claims_stamp, partner_claims
 from publishing import caching
-from sources.models import Citation, Snapshot, Source
 from tests import factories
-from tests.api.conftest import publish_claim
+from tests.helpers.workflow import publish_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -25,21 +23,18 @@ def hundred_claims(checker, editor):
     """100 published claims, each with a correction and two cited, archived sources."""
     speakers = [factories.SpeakerFactory() for _ in range(7)]
     articles = [factories.ArticleFactory() for _ in range(5)]
-    sources = []
-    now = timezone.now()
-    for n in range(12):
-        source = Source.objects.create(
-            url=f"https://s{n}.example/", normalised_url=f"https://s{n}.example/", state="fetched"
-        )
-        Snapshot.objects.create(
-            source=source, fetched_at=now, status_code=200, title=f"S{n}", sha256=f"{n:064x}"
-        )
-        sources.append(source)
+    sources = [
+        factories.SourceFactory(url=f"https://s{n}.example/", state="fetched") for n in range(12)
+    ]
+    for n, source in enumerate(sources):
+        factories.SnapshotFactory(source=source, title=f"S{n}", sha256=f"{n:064x}")
     claims = []
     for n in range(100):
         claim = factories.ClaimFactory(speaker=speakers[n % 7], article=articles[n % 5])
-        Citation.objects.create(claim=claim, source=sources[n % 12], role="refutes")
-        Citation.objects.create(claim=claim, source=sources[(n + 1) % 12], role="context", order=1)
+        factories.CitationFactory(claim=claim, source=sources[n % 12], role="refutes")
+        factories.CitationFactory(
+            claim=claim, source=sources[(n + 1) % 12], role="context", order=1
+        )
         claim = publish_claim(claim, checker, editor)
         workflow.claim_correct(claim=claim, user=editor, version=claim.version, note=f"Note {n}")
         claims.append(claim)

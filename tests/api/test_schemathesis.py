@@ -16,14 +16,13 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from claims import services, workflow
+from claims import workflow
 from claims.defaults import install_default_scale
 from partners import services as partner_services
-from sources.models import Citation, Snapshot, Source
 from tests import factories
+from tests.helpers.workflow import publish_claim
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -59,33 +58,23 @@ def seeded(settings, monkeypatch):
     install_default_scale(apps)  # a flushed database has lost the migration's data
     checker = factories.desk_user("st-checker", role="fact-checker")
     editor = factories.desk_user("st-editor", role="editor")
-    now = timezone.now()
-    source = Source.objects.create(
-        url="https://statistik.example/r",
-        normalised_url="https://statistik.example/r",
-        state="fetched",
-    )
-    Snapshot.objects.create(
-        source=source, fetched_at=now, status_code=200, title="Statistik", sha256="a" * 64
-    )
+    source = factories.SourceFactory(url="https://statistik.example/r", state="fetched")
+    factories.SnapshotFactory(source=source, title="Statistik", sha256="a" * 64)
     claims = []
     for n in range(6):
         claim = factories.ClaimFactory()
-        Citation.objects.create(claim=claim, source=source, role="refutes")
-        services.verdict_update(
-            claim=claim,
-            user=checker,
-            version=claim.version,
-            rating=factories.rating(["falsch", "richtig", "halbwahr"][n % 3]),
-            headline=f"Überschrift {n}",
-            summary="Kurz gesagt: nein.",
-            explanation="Weil.",
+        factories.CitationFactory(claim=claim, source=source, role="refutes")
+        publish_claim(
+            claim,
+            checker,
+            editor,
+            rating=["falsch", "richtig", "halbwahr"][n % 3],
+            verdict={
+                "headline": f"Überschrift {n}",
+                "summary": "Kurz gesagt: nein.",
+                "explanation": "Weil.",
+            },
         )
-        claim.refresh_from_db()
-        workflow.claim_submit(claim=claim, user=checker, version=claim.version)
-        claim.refresh_from_db()
-        workflow.claim_publish(claim=claim, user=editor, version=claim.version)
-        claim.refresh_from_db()
         claims.append(claim)
     workflow.claim_correct(claim=claims[0], user=editor, version=claims[0].version, note="Fix")
     claims[1].refresh_from_db()

@@ -65,11 +65,8 @@ def _verify(secret: str, request) -> dict:
     return json.loads(request.body)
 
 
-def test_publish_sends_a_signed_delivery(
-    webhook, receiver, make_published, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        claim = make_published()
+def test_publish_sends_a_signed_delivery(webhook, receiver, make_published):
+    claim = make_published()  # runs what follows the commit, as a real one would
 
     assert len(receiver.requests) == 1
     request = receiver.requests[0]
@@ -105,12 +102,9 @@ def test_the_signature_refuses_tampering_and_replays():
     assert not webhooks.webhook_signature_verify("s3cret", "garbage", body)
 
 
-def test_retries_on_500_until_it_succeeds(
-    webhook, receiver, make_published, django_capture_on_commit_callbacks
-):
+def test_retries_on_500_until_it_succeeds(webhook, receiver, make_published):
     receiver.statuses = [500, 503]
-    with django_capture_on_commit_callbacks(execute=True):
-        make_published()
+    make_published()
 
     assert len(receiver.requests) == 3
     ids = {r.headers["x-factcheck-delivery"] for r in receiver.requests}
@@ -122,12 +116,9 @@ def test_retries_on_500_until_it_succeeds(
     assert delivery.error == ""
 
 
-def test_gives_up_after_the_limit_with_the_failure_in_the_log(
-    webhook, receiver, make_published, django_capture_on_commit_callbacks
-):
+def test_gives_up_after_the_limit_with_the_failure_in_the_log(webhook, receiver, make_published):
     receiver.statuses = [500] * 10
-    with django_capture_on_commit_callbacks(execute=True):
-        make_published()
+    make_published()
 
     assert len(receiver.requests) == 3  # WEBHOOK_MAX_ATTEMPTS
     delivery = WebhookDelivery.objects.get()
@@ -142,14 +133,11 @@ def test_gives_up_after_the_limit_with_the_failure_in_the_log(
     assert len(receiver.requests) == 3
 
 
-def test_a_connection_error_is_retried_then_logged(
-    partner_key, make_published, django_capture_on_commit_callbacks
-):
+def test_a_connection_error_is_retried_then_logged(partner_key, make_published):
     with LocalHTTPServer() as gone:
         url = gone.url("/hook")  # nothing listens here once it stops
     Webhook.objects.create(partner_key=partner_key.row, url=url)
-    with django_capture_on_commit_callbacks(execute=True):
-        make_published()
+    make_published()
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.attempts, delivery.response_code) == ("failed", 3, None)
     assert delivery.error
@@ -158,8 +146,7 @@ def test_a_connection_error_is_retried_then_logged(
 def test_correction_and_retraction_are_delivered(
     webhook, receiver, editor, make_published, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        claim = make_published()
+    claim = make_published()
     with django_capture_on_commit_callbacks(execute=True):
         workflow.claim_correct(claim=claim, user=editor, version=claim.version, note="Präzisiert")
     claim.refresh_from_db()
@@ -183,8 +170,7 @@ def test_only_subscribed_events_and_active_endpoints_of_valid_keys(
     inactive.save()
     Webhook.objects.create(partner_key=revoked_key.row, url=receiver.url("/hook"))
 
-    with django_capture_on_commit_callbacks(execute=True):
-        claim = make_published()
+    claim = make_published()
     assert receiver.requests == []
     with django_capture_on_commit_callbacks(execute=True):
         workflow.claim_retract(claim=claim, user=editor, version=claim.version, reason="Irrtum")
@@ -192,13 +178,12 @@ def test_only_subscribed_events_and_active_endpoints_of_valid_keys(
 
 
 def test_a_refused_destination_fails_at_once_without_a_packet(
-    settings, partner_key, receiver, make_published, django_capture_on_commit_callbacks
+    settings, partner_key, receiver, make_published
 ):
     # Registered while loopback was allowed; the rules changed since.
     Webhook.objects.create(partner_key=partner_key.row, url=receiver.url("/hook"))
     settings.FETCH_ALLOW_NETWORKS = []
-    with django_capture_on_commit_callbacks(execute=True):
-        make_published()
+    make_published()
 
     assert receiver.connections == 0
     delivery = WebhookDelivery.objects.get()
@@ -222,7 +207,7 @@ def test_registration_applies_the_fetcher_rules(settings, partner_key):
 def test_the_sweep_resends_a_lost_reminder(webhook, receiver, make_published):
     from django.utils import timezone
 
-    claim = make_published()  # on_commit not run: the task message is "lost"
+    claim = make_published(run_on_commit=False)  # on_commit not run: the task message is "lost"
     webhooks.webhooks_enqueue(claim.pk, "published")
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "pending" and receiver.requests == []

@@ -9,7 +9,7 @@ import pytest
 from claims.models import Article, Claim, Rating, RatingScale, Speaker, Verdict
 from claims.wording import publish_warnings
 from publishing.claimreview import claim_review, to_script_json
-from tests.claims.conftest import HOSTILE
+from tests.helpers.text import HOSTILE
 
 ORG = {"org_name": "Faktencheck-Desk", "org_url": "https://desk.example/"}
 

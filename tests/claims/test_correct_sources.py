@@ -1,8 +1,6 @@
 """A published verdict's sources change only through a correction, with its public note."""
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from claims import workflow
 from claims.errors import InvalidInput, InvalidTransition
@@ -10,7 +8,8 @@ from claims.models import Claim
 from sources import services
 from sources.models import Citation, Source
 from tests import factories
-from tests.claims.conftest import submit, write_verdict
+from tests.helpers.api import desk_api_client
+from tests.helpers.workflow import publish_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +22,7 @@ def cited(checker, editor) -> tuple[Claim, Citation]:
     """A published claim whose verdict cites one source (cited while it was a draft)."""
     claim = factories.ClaimFactory()
     citation = services.citation_add(claim=claim, url=CITED, role="refutes", user=checker)
-    write_verdict(claim, checker)
-    submit(claim, checker)
-    claim.refresh_from_db()
-    workflow.claim_publish(claim=claim, user=editor, version=claim.version)
-    claim.refresh_from_db()
-    return claim, citation
+    return publish_claim(claim, checker, editor), citation
 
 
 def _state(claim: Claim) -> tuple:
@@ -107,15 +101,9 @@ def test_a_citation_of_another_claim_cannot_be_dropped(cited, editor, checker):
     assert Citation.objects.filter(pk=foreign.pk).exists()
 
 
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
-
-
 def test_desk_api_sends_source_changes_through_the_correction(cited, editor):
     claim, citation = cited
-    api = _api(editor)
+    api = desk_api_client(editor)
     base = f"/api/v1/desk/claims/{claim.pk}/"
     refused = api.post(base + "citations/", {"url": NEW, "role": "context"}, format="json")
     assert refused.status_code == 409

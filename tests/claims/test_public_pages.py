@@ -11,7 +11,8 @@ from claims import workflow
 from claims.models import Claim
 from publishing import selectors
 from tests import factories
-from tests.claims.conftest import HOSTILE, publish, submit, write_verdict
+from tests.helpers.text import HOSTILE
+from tests.helpers.workflow import publish, submit, write_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +65,8 @@ def psaki_claim(make_published, seed_article):
         speaker__name="Jen Psaki",
         speaker__slug="jen-psaki",
         stated_on="2022-01-06",
+        rating="falsch",
         verdict={
-            "rating": "falsch",
             "headline": "Keine Belege für eine Rolle der USA",
             "summary": "Für eine Rolle der USA gibt es keine Belege.",
             "explanation": "Die russische Regierung nannte keine Belege.",
@@ -331,7 +332,8 @@ def test_index_filters(client, psaki_claim, make_published):
     english = make_published(
         article=factories.ArticleFactory(language="en", text='He said "it works". Done.'),
         quote="it works",
-        verdict={"rating": "richtig", "headline": "It does work"},
+        rating="richtig",
+        verdict={"headline": "It does work"},
     )
     Claim.objects.filter(pk=english.pk).update(published_at=timezone.now() - timedelta(days=30))
 
@@ -458,7 +460,7 @@ def test_publishing_shows_on_the_next_request_not_before_the_commit(
     write_verdict(claim, checker, headline="Brandneue Prüfung")
     submit(claim, checker)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        publish(claim, editor, commit=False)
+        publish(claim, editor, run_on_commit=False)
     assert "Brandneue Prüfung" not in _html(client.get("/fact-checks/"))  # served from cache
     for callback in callbacks:  # the commit
         callback()

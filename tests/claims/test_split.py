@@ -4,11 +4,11 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from claims import services, suggestions
 from claims.models import Claim, DismissedSuggestion, Speaker
 from tests import factories
+from tests.helpers.workflow import publish_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -158,18 +158,14 @@ def test_fact_checkers_without_add_permission_cannot_post(client, article):
     assert response.status_code == 403
 
 
-def _publish(claim):
-    Claim.objects.filter(pk=claim.pk).update(status="published", published_at=timezone.now())
-
-
-def test_already_checked_finds_similar_published_claims(client, checker):
+def test_already_checked_finds_similar_published_claims(client, checker, editor):
     published = factories.ClaimFactory(
         claim="Terrorgruppen aus dem Ausland stecken hinter den Protesten"
     )
-    _publish(published)
+    publish_claim(published, checker, editor)
     draft = factories.ClaimFactory(claim="Terrorgruppen aus dem Ausland stecken dahinter (Entwurf)")
     unrelated = factories.ClaimFactory(claim="Die Gaspreise haben sich verdoppelt")
-    _publish(unrelated)
+    publish_claim(unrelated, checker, editor)
     found = suggestions.claims_similar(
         text="Ausländische Terrorgruppen stecken hinter den Protesten"
     )

@@ -12,7 +12,7 @@ from claims.models import Claim, Correction
 from claims.wording import publish_warnings
 from publishing import caching
 from tests import factories
-from tests.claims.conftest import publish, submit, write_verdict
+from tests.helpers.workflow import publish, submit, write_verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -318,7 +318,7 @@ def test_public_changes_invalidate_the_caches_after_the_commit(
 ):
     before = caching.generation()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        publish(in_review, editor, commit=False)
+        publish(in_review, editor, run_on_commit=False)
     assert caching.generation() == before  # nothing happens before the commit
     assert len(callbacks) == 1
     callbacks[0]()

@@ -11,7 +11,7 @@ from claims import workflow
 from claims.demo import demo_load
 from claims.models import Speaker
 from tests import factories
-from tests.claims.conftest import publish, submit, write_verdict
+from tests.helpers.workflow import publish, submit, write_verdict
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,13 +3,9 @@ a connection counter, and a guard that keeps every connection on loopback."""
 
 from __future__ import annotations
 
-import ipaddress
 import shutil
 import socket
-import ssl
-import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +13,9 @@ import pytest
 from django.utils import translation
 
 from sources.fetching import FetchPolicy
+from tests.helpers.network import NonLoopbackConnection, is_loopback
 from tests.sources.httpserver import LocalHTTPServer, TCPListener
+from tests.sources.tls import TLSFiles, tls_files_make
 
 
 @pytest.fixture
@@ -42,17 +40,6 @@ def tcp_listener() -> Iterator[TCPListener]:
         yield listener
 
 
-class NonLoopbackConnection(AssertionError):
-    """Raised by ``loopback_only`` instead of letting a packet leave the machine."""
-
-
-def _is_loopback(host: Any) -> bool:
-    try:
-        return ipaddress.ip_address(str(host).partition("%")[0]).is_loopback
-    except ValueError:
-        return False
-
-
 @pytest.fixture
 def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """Refuse (and record) any TCP connection or DNS lookup that is not loopback.
@@ -65,7 +52,7 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     real_getaddrinfo = socket.getaddrinfo
 
     def check(sock: socket.socket, address: Any) -> None:
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not is_loopback(address[0]):
             violations.append(f"connect to {address!r}")
             raise NonLoopbackConnection(f"connection to {address!r} attempted")
 
@@ -78,7 +65,7 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         return real_connect_ex(self, address)
 
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host not in ("localhost", b"localhost") and not _is_loopback(host):
+        if not is_loopback(host):
             violations.append(f"getaddrinfo({host!r})")
             raise NonLoopbackConnection(f"DNS lookup of {host!r} attempted")
         return real_getaddrinfo(host, *args, **kwargs)
@@ -90,77 +77,12 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     assert not violations, f"non-loopback network use: {violations}"
 
 
-@dataclass(frozen=True)
-class TLSFiles:
-    """A throw-away CA and a server certificate for ``news.example`` and 127.0.0.1."""
-
-    ca: Path
-    cert: Path
-    key: Path
-
-    def server_context(self) -> ssl.SSLContext:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(self.cert, self.key)
-        return context
-
-
 @pytest.fixture(scope="session")
 def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TLSFiles:
     openssl = shutil.which("openssl")
     if openssl is None:
         pytest.skip("openssl is needed to make test certificates")
-    directory = tmp_path_factory.mktemp("tls")
-
-    def run(*args: str) -> None:
-        subprocess.run([openssl, *args], cwd=directory, check=True, capture_output=True)
-
-    ec = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
-    run(
-        "req",
-        "-x509",
-        *ec,
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=Fetching Test CA",
-        "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign,cRLSign",
-    )
-    run("req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=news.example")
-    (directory / "server.ext").write_text(
-        "subjectAltName=DNS:news.example,IP:127.0.0.1\n"
-        "basicConstraints=critical,CA:FALSE\n"
-        "keyUsage=critical,digitalSignature\n"
-        "extendedKeyUsage=serverAuth\n"
-        "subjectKeyIdentifier=hash\n"
-        "authorityKeyIdentifier=keyid\n"
-    )
-    run(
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.pem",
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
-    )
-    return TLSFiles(
-        ca=directory / "ca.pem", cert=directory / "server.pem", key=directory / "server.key"
-    )
+    return tls_files_make(openssl, tmp_path_factory.mktemp("tls"))
 
 
 # --------------------------------------------------------------------------- sources app

@@ -1,4 +1,6 @@
-"""Small helpers shared by the sources tests (services, tasks, admin, views)."""
+"""Small helpers shared by the sources tests (services, tasks, admin, views).
+
+Claims are published with ``tests.helpers.workflow.publish_claim``, like everywhere else."""
 
 from __future__ import annotations
 
@@ -6,7 +8,6 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from claims.models import Claim
 from sources import services
 from sources.models import Source
 
@@ -18,13 +19,6 @@ def page(title: str, text: str, *, extra: str = "") -> bytes:
         f"<!doctype html><html lang='de'><head><meta charset='utf-8'><title>{title}</title>"
         f"</head><body><article><h1>{title}</h1>{paragraphs}</article>{extra}</body></html>"
     ).encode()
-
-
-def publish(claim: Claim) -> Claim:
-    """Mark a claim published without the workflow (which is not under test here)."""
-    Claim.objects.filter(pk=claim.pk).update(status="published", published_at=timezone.now())
-    claim.refresh_from_db()
-    return claim
 
 
 def make_due(source: Source, *, field: str = "next_attempt_at") -> None:

@@ -22,7 +22,8 @@ from sources import fetching, selectors, services
 from sources.models import Citation, Snapshot, Source
 from sources.services import Outcome
 from tests import factories
-from tests.sources.helpers import expire_lease, fetch, make_due, page, publish, recheck_now
+from tests.helpers.workflow import publish_claim
+from tests.sources.helpers import expire_lease, fetch, make_due, page, recheck_now
 from tests.sources.httpserver import redirect_to
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sources_env", "loopback_only")]
@@ -436,9 +437,7 @@ def test_two_workers_racing_for_a_row_cannot_both_win():
     if connection.vendor != "postgresql":
         pytest.skip("row-level concurrency is a PostgreSQL property")
     # Created directly: here citation_add's on-commit fetch would run at once (eager).
-    source = Source.objects.create(
-        url="http://127.0.0.1:9/race", normalised_url="http://127.0.0.1:9/race"
-    )
+    source = factories.SourceFactory(url="http://127.0.0.1:9/race")
     workers = 8
     barrier = threading.Barrier(workers)
     leases = []
@@ -564,7 +563,7 @@ def test_recheck_flags_changed_text(fetched, claim, http_server):
     assert latest.text_sha256 != first.text_sha256
     # Every verdict citing it shows it.
     other = factories.ClaimFactory()
-    Citation.objects.create(claim=other, source=fetched, role="context")
+    factories.CitationFactory(claim=other, source=fetched, role="context")
     assert selectors.claims_with_flagged_sources([claim.pk, other.pk]) == {claim.pk, other.pk}
     flagged = Claim.objects.annotate(flag=selectors.claim_sources_flagged()).filter(flag=True)
     assert set(flagged.values_list("pk", flat=True)) == {claim.pk, other.pk}
@@ -659,7 +658,7 @@ def test_only_cited_fetched_sources_are_rechecked(
     Citation.objects.filter(source=fetched).delete()
     make_due(fetched, field="recheck_due_at")
     assert services.source_recheck_due() == 0  # nobody cites it any more
-    Citation.objects.create(claim=claim, source=fetched, role="supports")
+    factories.CitationFactory(claim=claim, source=fetched, role="supports")
     with django_capture_on_commit_callbacks() as callbacks:
         assert services.source_recheck_due() == 1
     assert _enqueued(callbacks) == [fetched.pk]
@@ -695,7 +694,7 @@ def test_refetch_is_refused_while_a_worker_holds_the_row(claim, checker):
 
 
 def test_public_sources_for_claim_shape_and_query_count(
-    fetched, claim, checker, http_server, django_assert_num_queries
+    fetched, claim, checker, editor, http_server, django_assert_num_queries
 ):
     http_server.respond("/article", status=404)
     recheck_now(fetched)
@@ -707,7 +706,7 @@ def test_public_sources_for_claim_shape_and_query_count(
         passage="„so“",
         user=checker,
     )
-    publish(claim)
+    publish_claim(claim, checker, editor)
     with django_assert_num_queries(2):
         items = selectors.public_sources_for_claim(claim)
     archived = fetched.snapshots.filter(status_code=200).get()
@@ -742,7 +741,7 @@ def test_citations_for_claims_prefetch_the_latest_snapshot(
     recheck_now(fetched)
     fetch(fetched)
     other = factories.ClaimFactory()
-    Citation.objects.create(claim=other, source=fetched, role="context")
+    factories.CitationFactory(claim=other, source=fetched, role="context")
     with django_assert_num_queries(2):
         citations = list(selectors.citations_for_claims([claim.pk, other.pk]))
         latest = [selectors.latest_snapshot(c.source) for c in citations]
@@ -764,7 +763,7 @@ def test_snapshot_kinds_match_the_model(fetched):
 
 @pytest.mark.parametrize("published", [True, False])
 def test_a_new_archived_copy_refreshes_the_public_pages_of_published_claims(
-    claim, checker, http_server, monkeypatch, django_capture_on_commit_callbacks, published
+    claim, checker, editor, http_server, monkeypatch, django_capture_on_commit_callbacks, published
 ):
     from claims import workflow
 
@@ -774,8 +773,8 @@ def test_a_new_archived_copy_refreshes_the_public_pages_of_published_claims(
     source = services.citation_add(
         claim=claim, url=http_server.url("/a"), role="supports", user=checker
     ).source
-    if published:
-        publish(claim)
+    if published:  # its own announcement ("published") is not what is counted here
+        publish_claim(claim, checker, editor, run_on_commit=False)
     with django_capture_on_commit_callbacks(execute=True):
         assert fetch(source) == Outcome.FETCHED
     assert announced == ([(claim.pk, "sources")] if published else [])

@@ -44,7 +44,7 @@ def test_fetch_task_returns_quietly_for_a_vanished_source():
 
 def test_fetch_task_runs_the_service_and_is_idempotent(claim, checker, http_server):
     http_server.respond("/a", body=page("A", "Inhalt A"))
-    source = Source.objects.create(url=http_server.url("/a"), normalised_url=http_server.url("/a"))
+    source = factories.SourceFactory(url=http_server.url("/a"))
     assert tasks.source_fetch_task(source.pk) == "fetched"
     assert tasks.source_fetch_task(str(source.pk)) == "skipped"  # a duplicate delivery
     assert source.snapshots.count() == 1
@@ -116,9 +116,7 @@ def test_transient_failures_schedule_the_retry_with_a_countdown(
         "apply_async",
         lambda args, countdown: sent.append((args, countdown)),
     )
-    source = Source.objects.create(
-        url=http_server.url("/busy"), normalised_url=http_server.url("/busy")
-    )
+    source = factories.SourceFactory(url=http_server.url("/busy"))
     with django_capture_on_commit_callbacks(execute=True):
         assert tasks.source_fetch_task(source.pk) == "retry"
     [(args, countdown)] = sent

@@ -12,7 +12,8 @@ from publishing.archive import ARCHIVE_CSP, web_charset
 from sources import services
 from sources.models import Citation
 from tests import factories
-from tests.sources.helpers import fetch, page, publish
+from tests.helpers.workflow import publish_claim
+from tests.sources.helpers import fetch, page
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sources_env", "loopback_only")]
 
@@ -43,9 +44,9 @@ def _url(snapshot) -> str:
     return reverse("publishing:snapshot", kwargs={"snapshot_id": snapshot.pk})
 
 
-def test_an_archived_page_is_served_sandboxed(client, archived):
+def test_an_archived_page_is_served_sandboxed(client, archived, checker, editor):
     claim, snapshot = archived
-    publish(claim)
+    publish_claim(claim, checker, editor)
     response = client.get(_url(snapshot))
     assert response.status_code == 200
     assert response["Content-Security-Policy"] == ARCHIVE_CSP
@@ -62,11 +63,11 @@ def test_an_archived_page_is_served_sandboxed(client, archived):
     assert "noindex" in response["X-Robots-Tag"]
 
 
-def test_the_archive_url_from_the_selector_answers(client, archived):
+def test_the_archive_url_from_the_selector_answers(client, archived, checker, editor):
     from sources.selectors import public_sources_for_claim
 
     claim, _snapshot = archived
-    publish(claim)
+    publish_claim(claim, checker, editor)
     [item] = public_sources_for_claim(claim)
     path = item["archive_url"].removeprefix("https://desk.example")
     assert client.get(path).status_code == 200
@@ -86,14 +87,14 @@ def test_the_archive_url_from_the_selector_answers(client, archived):
     ],
 )
 def test_anything_else_is_only_offered_as_a_download(
-    client, checker, http_server, content_type, body, filename
+    client, checker, editor, http_server, content_type, body, filename
 ):
     http_server.respond("/file", body=body, content_type=content_type)
     claim = factories.ClaimFactory()
     source = services.citation_add(
         claim=claim, url=http_server.url("/file"), role="context", user=checker
     ).source
-    publish(claim)
+    publish_claim(claim, checker, editor)
     fetch(source)
     snapshot = source.snapshots.get()
     response = client.get(_url(snapshot))
@@ -121,16 +122,18 @@ def test_a_retracted_claim_keeps_its_public_record(client, archived):
     assert client.get(_url(snapshot)).status_code == 200
 
 
-def test_a_snapshot_becomes_private_again_when_the_published_citation_goes(client, archived):
+def test_a_snapshot_becomes_private_again_when_the_published_citation_goes(
+    client, archived, checker, editor
+):
     claim, snapshot = archived
-    publish(claim)
+    publish_claim(claim, checker, editor)
     Citation.objects.filter(claim=claim).delete()
     assert client.get(_url(snapshot)).status_code == 404
 
 
-def test_unknown_snapshots_and_other_methods(client, archived):
+def test_unknown_snapshots_and_other_methods(client, archived, checker, editor):
     claim, snapshot = archived
-    publish(claim)
+    publish_claim(claim, checker, editor)
     assert (
         client.get(reverse("publishing:snapshot", kwargs={"snapshot_id": 10**9})).status_code == 404
     )
@@ -138,7 +141,7 @@ def test_unknown_snapshots_and_other_methods(client, archived):
     assert client.post(_url(snapshot)).status_code == 405
 
 
-def test_a_cyrillic_page_is_served_in_its_own_charset(client, checker, http_server):
+def test_a_cyrillic_page_is_served_in_its_own_charset(client, checker, editor, http_server):
     body = (
         page("Новости", "Беспорядки в Алматы продолжаются")
         .decode()
@@ -150,7 +153,7 @@ def test_a_cyrillic_page_is_served_in_its_own_charset(client, checker, http_serv
     source = services.citation_add(
         claim=claim, url=http_server.url("/ru"), role="origin", user=checker
     ).source
-    publish(claim)
+    publish_claim(claim, checker, editor)
     fetch(source)
     snapshot = source.snapshots.get()
     assert "Алматы" in snapshot.text
