@@ -7,9 +7,9 @@ these, so they behave identically.
 
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any
 
 from django.apps import apps as django_apps

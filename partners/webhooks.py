@@ -112,6 +112,26 @@ def webhook_create(
     return webhook
 
 
+@transaction.atomic
+def webhook_update(
+    *, webhook: Webhook, url: str, events: list[str] | None, active: bool
+) -> Webhook:
+    """Change an endpoint's URL (checked like a new one), events or active flag."""
+    webhook = Webhook.objects.select_for_update().get(pk=webhook.pk)
+    if url != webhook.url:
+        try:
+            fetching.validate_url(url, webhook_policy())
+        except fetching.FetchError as error:
+            raise InvalidInput(str(error)) from error
+    webhook.url, webhook.events, webhook.active = url, _clean_events(events), bool(active)
+    try:
+        webhook.full_clean()
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
+    webhook.save(update_fields=["url", "events", "active"])
+    return webhook
+
+
 def webhook_payload(claim: Claim, event: str) -> dict[str, Any]:
     """The body of a delivery: what happened to which claim; fetch the claim for details."""
     return {

@@ -83,13 +83,13 @@ class ArticleAdmin(SplitViewMixin, DeskErrorMessages, SimpleHistoryAdmin):
             )
             obj.pk = created.pk
             return
-        text_changed = "text" in form.changed_data
-        new_text = obj.text
-        if text_changed:
-            obj.text = Article.objects.values_list("text", flat=True).get(pk=obj.pk)
-        obj.save()
-        if text_changed:
-            report = services.article_update_text(article=obj, text=new_text, user=request.user)
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.ARTICLE_EDITABLE_FIELDS
+        }
+        _article, report = services.article_update(article=obj, user=request.user, changes=changes)
+        if report is not None:
             self.message_user(
                 request,
                 _(
@@ -104,12 +104,37 @@ class ArticleAdmin(SplitViewMixin, DeskErrorMessages, SimpleHistoryAdmin):
 # --- Speakers ---------------------------------------------------------------------------
 
 
-class SpeakerAdmin(SimpleHistoryAdmin):
+class SpeakerAdmin(DeskErrorMessages, SimpleHistoryAdmin):
     list_display = ("name", "kind", "description", "alias_list", "wikidata_id", "claim_count")
     list_filter = ("kind",)
     search_fields = ("name", "slug", "aliases", "description", "wikidata_id")
     ordering = ("name",)
-    prepopulated_fields = {"slug": ("name",)}
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is the public speaker page's address: made once, from the name.
+        return ("slug",) if obj is not None else ()
+
+    def get_exclude(self, request, obj=None):
+        return ("slug",) if obj is None else ()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            created = services.speaker_create(
+                name=obj.name,
+                kind=obj.kind,
+                aliases=obj.aliases,
+                description=obj.description,
+                wikidata_id=obj.wikidata_id,
+                pronoun=obj.pronoun,
+            )
+            obj.pk, obj.slug = created.pk, created.slug
+            return
+        changes = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.SPEAKER_EDITABLE_FIELDS
+        }
+        services.speaker_update(speaker=obj, user=request.user, changes=changes)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_total=Count("claims"))

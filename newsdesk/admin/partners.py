@@ -83,7 +83,7 @@ class WebhookAdmin(DeskErrorMessages, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save()
+            webhooks.webhook_update(webhook=obj, url=obj.url, events=obj.events, active=obj.active)
             return
         created = webhooks.webhook_create(
             partner_key=obj.partner_key, url=obj.url, events=obj.events

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from claims.models import PartnerKey
+from partners.models import PartnerKey
 
 
 @dataclass
