@@ -35,9 +35,7 @@ def announce_public_change(claim_id: int, event: str) -> None:
     if event not in PUBLIC_EVENTS:
         raise ValueError(f"unknown public event {event!r}")
     logger.info("public change: claim %s %s", claim_id, event)
-    for receiver, result in public_change.send_robust(
-        sender=None, claim_id=claim_id, event=event
-    ):
+    for receiver, result in public_change.send_robust(sender=None, claim_id=claim_id, event=event):
         if isinstance(result, Exception):
             logger.error(
                 "public change: %r failed for claim %s %s",
