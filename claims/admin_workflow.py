@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sources.models import Citation
+from sources.services import claim_correct_with_sources
 
 from . import claimreview, workflow
 from .errors import DeskError, StaleVersion
@@ -226,7 +227,7 @@ def _actions() -> dict[str, WorkflowAction]:
                 "claims.publish_claim",
                 Claim.Status.PUBLISHED,
                 CorrectForm,
-                workflow.claim_correct,
+                claim_correct_with_sources,
                 _("The correction is published."),
             ),
             WorkflowAction(

@@ -11,7 +11,7 @@ needs a named editor (four-eyes).
 """
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -19,10 +19,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import caching, claimreview
+from . import caching, claimreview, signals
 from .errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 from .models import Claim, Correction, Rating, Verdict
 from .selectors import claim_changes_since
@@ -56,6 +57,18 @@ def public_change(claim_id: int, event: str) -> None:
     caching.bump_generation()
     logger.info("public change: claim %s %s", claim_id, event)
     webhooks_enqueue(claim_id, event)
+
+
+@receiver(signals.public_change, dispatch_uid="claims.workflow.sources_changed")
+def _sources_changed(sender: object, *, claim_id: int, event: str, **kwargs: object) -> None:
+    """Interim: ``sources`` announces through ``claims.signals`` (a cited source of a public
+    claim changed); until the layers above listen to that signal, do what was done before.
+
+    Remove when ``publishing.receivers`` and ``partners.receivers`` connect to the
+    signal, or the change is handled twice. Connected by ``ClaimsConfig.ready``.
+    """
+    if event == "sources":
+        public_change(claim_id, event)
 
 
 def _announce(claim: Claim, event: str) -> None:
@@ -203,17 +216,13 @@ def claim_correct(
     version: int | None,
     note: str,
     changes: Mapping[str, Any] | None = None,
-    sources_add: Sequence[Mapping[str, str]] = (),
-    sources_remove: Sequence[int] = (),
 ) -> Correction:
     """Correct a published verdict (editors), with a public note.
 
     ``changes`` maps verdict fields (rating, headline, summary, explanation) to their new
     values; a note alone is a public clarification without a change to the verdict.
-    The verdict's sources change only here once it is published: ``sources_add`` holds
-    ``{url, role, passage?}`` items to cite, ``sources_remove`` ids of the claim's
-    citations to drop. Any refusal (a bad URL, a citation of another claim) leaves
-    everything as it was.
+    A correction that also changes the verdict's sources is
+    ``sources.services.claim_correct_with_sources``, which calls this in its transaction.
     """
     _require(user, "claims.publish_claim", _("Only editors can correct published verdicts."))
     note = (note or "").strip()
@@ -234,7 +243,6 @@ def claim_correct(
         _require_complete(verdict)
         verdict._change_reason = _reason(f"correction: {note}")
         verdict.save(update_fields=[*changed, "updated_at"])
-    _correct_sources(claim, user, sources_add, sources_remove)
     correction = Correction(claim=claim, note=note, created_by=user)
     _full_clean(correction)
     correction.save()
@@ -242,36 +250,6 @@ def claim_correct(
     _bump(claim)
     _announce(claim, "corrected")
     return correction
-
-
-def _correct_sources(
-    claim: Claim,
-    user: AbstractBaseUser | None,
-    add: Sequence[Mapping[str, str]],
-    remove: Sequence[int],
-) -> None:
-    from sources import services as sources_services
-    from sources.models import Citation
-
-    if remove:
-        citations = {c.pk: c for c in Citation.objects.filter(claim=claim, pk__in=remove)}
-        unknown = sorted(set(remove) - set(citations))
-        if unknown:
-            raise InvalidInput(
-                _("This claim has no source citation with the id %(ids)s.")
-                % {"ids": ", ".join(map(str, unknown))}
-            )
-        for citation in citations.values():
-            sources_services.citation_remove(citation=citation, user=user, correction=True)
-    for item in add:
-        sources_services.citation_add(
-            claim=claim,
-            url=item.get("url", ""),
-            role=item.get("role", ""),
-            passage=item.get("passage", ""),
-            user=user,
-            correction=True,
-        )
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from claims.models import Claim
-from sources import services
+from sources import engine
 from sources.models import Source
 
 
@@ -38,8 +38,8 @@ def expire_lease(source: Source) -> None:
     )
 
 
-def fetch(source: Source) -> services.Outcome:
-    outcome = services.source_fetch(source_id=source.pk)
+def fetch(source: Source) -> engine.Outcome:
+    outcome = engine.source_fetch(source_id=source.pk)
     source.refresh_from_db()
     return outcome
 
@@ -47,4 +47,4 @@ def fetch(source: Source) -> services.Outcome:
 def recheck_now(source: Source) -> None:
     """Make the source's re-check due and queue it (the caller runs the queued fetch)."""
     make_due(source, field="recheck_due_at")
-    assert services.source_recheck_due() >= 1
+    assert engine.source_recheck_due() >= 1
