@@ -36,7 +36,10 @@ PDF = make_pdf(
     ["Prüfbericht: Die Behauptung ist falsch.", "Quelle: Statistikamt, Januar 2022."],
     info={"Title": "Prüfbericht Inflation"},
 )
-PAGES = {"/bericht.html": ("text/html; charset=utf-8", HTML), "/bericht.pdf": ("application/pdf", PDF)}
+PAGES = {
+    "/bericht.html": ("text/html; charset=utf-8", HTML),
+    "/bericht.pdf": ("application/pdf", PDF),
+}
 
 
 class Pages(BaseHTTPRequestHandler):
@@ -107,7 +110,9 @@ def main() -> None:
     server.shutdown()
     if problems:
         sys.exit("runtime check FAILED: " + "; ".join(problems))
-    print(f"runtime check: {modules} modules imported; HTML and PDF extracted through the fetch task")
+    print(
+        f"runtime check: {modules} modules imported; HTML and PDF extracted through the fetch task"
+    )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ needs a named editor (four-eyes).
 """
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,17 +185,13 @@ def claim_correct(
     version: int | None,
     note: str,
     changes: Mapping[str, Any] | None = None,
-    sources_add: Sequence[Mapping[str, str]] = (),
-    sources_remove: Sequence[int] = (),
 ) -> Correction:
     """Correct a published verdict (editors), with a public note.
 
     ``changes`` maps verdict fields (rating, headline, summary, explanation) to their new
     values; a note alone is a public clarification without a change to the verdict.
-    The verdict's sources change only here once it is published: ``sources_add`` holds
-    ``{url, role, passage?}`` items to cite, ``sources_remove`` ids of the claim's
-    citations to drop. Any refusal (a bad URL, a citation of another claim) leaves
-    everything as it was.
+    A correction that also changes the verdict's sources is
+    ``sources.services.claim_correct_with_sources``, which calls this in its transaction.
     """
     require_permission(
         user, _rule("correct").permission, _("Only editors can correct published verdicts.")
@@ -218,7 +214,6 @@ def claim_correct(
         _require_complete(verdict)
         verdict._change_reason = _reason(f"correction: {note}")
         verdict.save(update_fields=[*changed, "updated_at"])
-    _correct_sources(claim, user, sources_add, sources_remove)
     correction = Correction(claim=claim, note=note, created_by=user)
     full_clean(correction)
     correction.save()
@@ -226,36 +221,6 @@ def claim_correct(
     bump_version(claim)
     announce_on_commit(claim.pk, "corrected")
     return correction
-
-
-def _correct_sources(
-    claim: Claim,
-    user: AbstractBaseUser | None,
-    add: Sequence[Mapping[str, str]],
-    remove: Sequence[int],
-) -> None:
-    from sources import services as sources_services
-    from sources.models import Citation
-
-    if remove:
-        citations = {c.pk: c for c in Citation.objects.filter(claim=claim, pk__in=remove)}
-        unknown = sorted(set(remove) - set(citations))
-        if unknown:
-            raise InvalidInput(
-                _("This claim has no source citation with the id %(ids)s.")
-                % {"ids": ", ".join(map(str, unknown))}
-            )
-        for citation in citations.values():
-            sources_services.citation_remove(citation=citation, user=user, correction=True)
-    for item in add:
-        sources_services.citation_add(
-            claim=claim,
-            url=item.get("url", ""),
-            role=item.get("role", ""),
-            passage=item.get("passage", ""),
-            user=user,
-            correction=True,
-        )
 
 
 @transaction.atomic

@@ -5,7 +5,8 @@ Its row is the truth about the fetch (state, attempts, next attempt, lease); the
 broker only carries reminders. A **Citation** ties a claim's verdict to a source with a
 role. A **Snapshot** is what one fetch captured; re-checks add snapshots.
 
-Every change of state goes through ``sources.services``.
+Every change of state goes through ``sources.services`` (what the desk asks for) or
+``sources.engine`` (fetching, leases, the sweep, re-checks).
 """
 
 from django.conf import settings
@@ -37,7 +38,7 @@ class Source(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=State, default=State.PENDING, db_index=True
     )
-    # Attempts of the current fetch (or re-check) cycle; the claim increments it.
+    # Attempts of the current fetch (or re-check) cycle; taking the lease increments it.
     attempts = models.IntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     lease_token = models.CharField(_("lease token"), max_length=32, blank=True)

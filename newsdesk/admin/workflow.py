@@ -29,6 +29,7 @@ from claims.models import Claim, Rating
 from claims.wording import publish_warnings
 from publishing import claimreview
 from sources.models import Citation
+from sources.services import claim_correct_with_sources
 
 # --- Forms ---------------------------------------------------------------------------------
 
@@ -172,7 +173,8 @@ class RetractForm(_VersionForm):
 
 # --- Actions -------------------------------------------------------------------------------
 
-CORRECT_SERVICE = workflow.claim_correct
+# A correction may also change the sources, which the core does not know of.
+CORRECT_SERVICE = claim_correct_with_sources
 
 
 @dataclass(frozen=True)

@@ -404,7 +404,7 @@ class CorrectView(DeskView):
         sources_remove = data.pop("remove_sources", [])
         if "rating" in data:
             data["rating"] = _rating(data["rating"])
-        workflow.claim_correct(
+        source_services.claim_correct_with_sources(
             claim=_claim(pk),
             user=self.user,
             version=version,

@@ -54,7 +54,7 @@ def seeded(settings, monkeypatch):
         "DEFAULT_THROTTLE_RATES": {"partner": "1000000/minute"},
     }
     # No fetches (they would leave loopback); the desk API still records the citation.
-    monkeypatch.setattr("sources.services._enqueue", lambda *args, **kwargs: None)
+    monkeypatch.setattr("sources.queue.enqueue_fetch", lambda *args, **kwargs: None)
     install_default_scale(apps)  # a flushed database has lost the migration's data
     checker = factories.desk_user("st-checker", role="fact-checker")
     editor = factories.desk_user("st-editor", role="editor")

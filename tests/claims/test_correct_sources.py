@@ -2,7 +2,6 @@
 
 import pytest
 
-from claims import workflow
 from claims.errors import InvalidInput, InvalidTransition
 from claims.models import Claim
 from sources import services
@@ -47,7 +46,7 @@ def test_outside_a_correction_the_sources_of_a_published_verdict_are_refused(cit
 
 def test_a_correction_adds_and_drops_sources_with_its_note(cited, editor):
     claim, citation = cited
-    correction = workflow.claim_correct(
+    correction = services.claim_correct_with_sources(
         claim=claim,
         user=editor,
         version=claim.version,
@@ -77,7 +76,7 @@ def test_a_refused_source_change_leaves_everything_as_it_was(
     claim, citation = cited
     before = _state(claim)
     with pytest.raises(InvalidInput, match=message):
-        workflow.claim_correct(
+        services.claim_correct_with_sources(
             claim=claim,
             user=editor,
             version=claim.version,
@@ -95,7 +94,7 @@ def test_a_citation_of_another_claim_cannot_be_dropped(cited, editor, checker):
     other = factories.ClaimFactory()
     foreign = services.citation_add(claim=other, url=NEW, role="context", user=checker)
     with pytest.raises(InvalidInput):
-        workflow.claim_correct(
+        services.claim_correct_with_sources(
             claim=claim, user=editor, version=claim.version, note="x", sources_remove=[foreign.pk]
         )
     assert Citation.objects.filter(pk=foreign.pk).exists()

@@ -1,6 +1,4 @@
-"""Small helpers shared by the sources tests (services, tasks, admin, views).
-
-Claims are published with ``tests.helpers.workflow.publish_claim``, like everywhere else."""
+"""Small helpers shared by the sources tests (services, tasks, admin, views)."""
 
 from __future__ import annotations
 
@@ -8,7 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from sources import services
+from claims.models import Claim
+from sources import engine
 from sources.models import Source
 
 
@@ -19,6 +18,13 @@ def page(title: str, text: str, *, extra: str = "") -> bytes:
         f"<!doctype html><html lang='de'><head><meta charset='utf-8'><title>{title}</title>"
         f"</head><body><article><h1>{title}</h1>{paragraphs}</article>{extra}</body></html>"
     ).encode()
+
+
+def publish(claim: Claim) -> Claim:
+    """Mark a claim published without the workflow (which is not under test here)."""
+    Claim.objects.filter(pk=claim.pk).update(status="published", published_at=timezone.now())
+    claim.refresh_from_db()
+    return claim
 
 
 def make_due(source: Source, *, field: str = "next_attempt_at") -> None:
@@ -32,8 +38,8 @@ def expire_lease(source: Source) -> None:
     )
 
 
-def fetch(source: Source) -> services.Outcome:
-    outcome = services.source_fetch(source_id=source.pk)
+def fetch(source: Source) -> engine.Outcome:
+    outcome = engine.source_fetch(source_id=source.pk)
     source.refresh_from_db()
     return outcome
 
@@ -41,4 +47,4 @@ def fetch(source: Source) -> services.Outcome:
 def recheck_now(source: Source) -> None:
     """Make the source's re-check due and queue it (the caller runs the queued fetch)."""
     make_due(source, field="recheck_due_at")
-    assert services.source_recheck_due() >= 1
+    assert engine.source_recheck_due() >= 1

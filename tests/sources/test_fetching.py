@@ -1,8 +1,8 @@
-"""sources/fetching.py: SSRF rules, bounds, redirects, decoding, and the URL helpers.
+"""sources/fetching/: SSRF rules, bounds, redirects, decoding, and the URL helpers.
 
 Network rule for this file: traffic only to loopback. ``loopback_only`` (conftest)
 refuses and records any other connection or DNS lookup; refused destinations are
-additionally proven to stop *before* dialling (``_open_socket`` seam, a loopback
+additionally proven to stop *before* dialling (``transport.open_socket`` seam, a loopback
 listener that counts connections).
 """
 
@@ -42,6 +42,8 @@ from sources.fetching import (
     fetch,
     is_transient_status,
     normalise_url,
+    resolving,
+    transport,
     validate_url,
 )
 from tests.sources.httpserver import (
@@ -94,7 +96,7 @@ def no_dial(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
         calls.append((str(ip), port))
         raise AssertionError(f"dialled {ip}:{port}")
 
-    monkeypatch.setattr(fetching, "_open_socket", refuse)
+    monkeypatch.setattr(transport, "open_socket", refuse)  # where _new_conn looks it up
     return calls
 
 
@@ -102,14 +104,26 @@ def no_dial(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
 def dials(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
     """Record where the fetcher dials (and let it)."""
     calls: list[tuple[str, int]] = []
-    real = fetching._open_socket
+    real = transport.open_socket
 
     def spy(ip: Any, port: int, timeout: float) -> Any:
         calls.append((str(ip), port))
         return real(ip, port, timeout)
 
-    monkeypatch.setattr(fetching, "_open_socket", spy)
+    monkeypatch.setattr(transport, "open_socket", spy)
     return calls
+
+
+def test_no_dial_replaces_the_seam_the_fetcher_really_dials_through(
+    http_server: LocalHTTPServer, local_policy: FetchPolicy, no_dial: list[tuple[str, int]]
+) -> None:
+    """The SSRF tests prove "no connection was attempted" with ``no_dial``: that proof
+    holds only if ``no_dial`` replaces the seam where the transport looks it up. An
+    allowed destination shows that it does: the dial reaches the replacement."""
+    with pytest.raises(AssertionError, match="dialled"):
+        fetch(http_server.url("/"), policy=local_policy)
+    assert no_dial == [("127.0.0.1", http_server.port)]
+    assert http_server.requests == []
 
 
 def case(url: str, error: type[FetchError], *answers: str, id: str) -> Any:
@@ -540,7 +554,7 @@ def test_connect_timeout(local_policy: FetchPolicy, monkeypatch: pytest.MonkeyPa
     def hanging(ip: Any, port: int, timeout: float) -> Any:
         raise TimeoutError("timed out")
 
-    monkeypatch.setattr(fetching, "_open_socket", hanging)
+    monkeypatch.setattr(transport, "open_socket", hanging)
     with pytest.raises(FetchTimeout) as info:
         fetch("http://127.0.0.1:9/", policy=local_policy)
     assert info.value.transient
@@ -1423,6 +1437,6 @@ def test_a_name_idna_refuses_is_an_invalid_url_not_a_crash(monkeypatch):
     def refuse(host, *args, **kwargs):
         raise UnicodeError("label too long")
 
-    monkeypatch.setattr(fetching.socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
     with pytest.raises(fetching.InvalidURL, match="cannot be looked up"):
-        fetching._system_resolve("a" * 300 + ".example", 80, 2.0)
+        resolving.system_resolve("a" * 300 + ".example", 80, 2.0)

@@ -1,7 +1,7 @@
 """The web processes never import the extraction stack; the worker imports it up front.
 
 trafilatura, htmldate, lxml and pypdf cost about 22 MB per process and only the worker's
-fetch uses them (``sources.services`` imports ``sources.extraction`` lazily). Checked in a
+fetch uses them (``sources.engine`` imports ``sources.extraction`` lazily). Checked in a
 fresh interpreter, since this test process has imported everything already.
 """
 
@@ -40,8 +40,8 @@ def test_web_process_does_not_import_the_extraction_stack():
         import factcheck.wsgi, factcheck.urls
         from django.urls import get_resolver
         get_resolver().url_patterns
-        import sources.services, publishing.archive, newsdesk.admin.sources, sources.tasks
-        import publishing.views, partners.api.views, newsdesk.api.views
+        import sources.services, sources.engine, sources.views, sources.admin, sources.tasks
+        import claims.views, claims.api.views
 
         loaded = [name for name in {HEAVY!r} if name in sys.modules]
         assert not loaded, f"the web process imported {{loaded}}"

@@ -1,4 +1,5 @@
-"""sources.services: citations, the fetch state machine, leases, backoff, re-checks, sweep.
+"""sources.services and the fetch engine: citations, the fetch state machine, leases,
+backoff, re-checks, sweep.
 
 Everything fetched comes from a local HTTP server on 127.0.0.1 (``http_server``), with
 ``FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]``; ``loopback_only`` refuses any other traffic.
@@ -16,14 +17,15 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
+from claims import signals
 from claims.errors import InvalidInput, InvalidTransition, NotAllowed
 from claims.models import Claim
-from sources import fetching, selectors, services
+from publishing import caching
+from sources import engine, fetching, leases, queue, selectors, services
+from sources.engine import Outcome
 from sources.models import Citation, Snapshot, Source
-from sources.services import Outcome
 from tests import factories
-from tests.helpers.workflow import publish_claim
-from tests.sources.helpers import expire_lease, fetch, make_due, page, recheck_now
+from tests.sources.helpers import expire_lease, fetch, make_due, page, publish, recheck_now
 from tests.sources.httpserver import redirect_to
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sources_env", "loopback_only")]
@@ -38,7 +40,7 @@ def _enqueued(callbacks) -> list[int]:
     """Source ids the captured on-commit callbacks would send to the workers."""
     ids = []
     for callback in callbacks:
-        if isinstance(callback, partial) and callback.func is services._enqueue:
+        if isinstance(callback, partial) and callback.func is queue.enqueue_fetch:
             ids.extend(callback.args[0])
     return ids
 
@@ -126,7 +128,7 @@ def test_a_refused_destination_is_kept_and_ends_blocked_with_its_reason(
     assert fetch(source) == Outcome.SKIPPED
     make_due(source)
     with django_capture_on_commit_callbacks() as callbacks:
-        assert services.source_sweep().enqueued == 0
+        assert engine.source_sweep().enqueued == 0
     assert _enqueued(callbacks) == []
 
 
@@ -237,7 +239,7 @@ def test_source_fetch_is_idempotent(claim, checker, http_server):
     ).source
     assert fetch(source) == Outcome.FETCHED
     assert fetch(source) == Outcome.SKIPPED
-    assert services.source_fetch(source_id=10**9) == Outcome.SKIPPED  # gone
+    assert engine.source_fetch(source_id=10**9) == Outcome.SKIPPED  # gone
     assert source.snapshots.count() == 1
     assert len(http_server.requests_to("/a")) == 1
 
@@ -296,24 +298,24 @@ def test_a_permanent_fetch_error_fails_with_its_reason(claim, checker, http_serv
 @pytest.mark.parametrize("attempt", range(1, 12))
 def test_retry_delay_is_exponential_with_bounded_jitter(attempt):
     cap = 3600.0
-    ceiling = min(cap, services.RETRY_BASE_SECONDS * 2 ** (attempt - 1))
-    lowest = services.retry_delay(attempt, cap=cap, rng=lambda: 0.0)
-    highest = services.retry_delay(attempt, cap=cap, rng=lambda: 0.999999)
+    ceiling = min(cap, engine.RETRY_BASE_SECONDS * 2 ** (attempt - 1))
+    lowest = engine.retry_delay(attempt, cap=cap, rng=lambda: 0.0)
+    highest = engine.retry_delay(attempt, cap=cap, rng=lambda: 0.999999)
     assert lowest == pytest.approx(ceiling / 2)
     assert ceiling / 2 <= highest <= ceiling <= cap
-    samples = {services.retry_delay(attempt, cap=cap) for _ in range(200)}
+    samples = {engine.retry_delay(attempt, cap=cap) for _ in range(200)}
     assert all(ceiling / 2 <= s <= ceiling for s in samples)
     assert len(samples) > 150  # jitter: many workers do not retry in lockstep
 
 
 def test_retry_delay_honours_retry_after_but_never_the_cap():
-    assert services.retry_delay(1, retry_after=600, cap=3600, rng=lambda: 0) == 600
-    assert services.retry_delay(1, retry_after=10**6, cap=3600, rng=lambda: 0) == 3600
-    assert services.retry_delay(40, cap=120, rng=lambda: 1) == 120
+    assert engine.retry_delay(1, retry_after=600, cap=3600, rng=lambda: 0) == 600
+    assert engine.retry_delay(1, retry_after=10**6, cap=3600, rng=lambda: 0) == 3600
+    assert engine.retry_delay(40, cap=120, rng=lambda: 1) == 120
 
 
 def test_transient_errors_retry_with_backoff_then_fail_after_the_attempt_limit(
-    claim, checker, http_server, django_capture_on_commit_callbacks, claim_sql
+    claim, checker, http_server, django_capture_on_commit_callbacks, lease_sql
 ):
     http_server.respond("/busy", status=503, body=b"busy")
     source = services.citation_add(
@@ -326,7 +328,7 @@ def test_transient_errors_retry_with_backoff_then_fail_after_the_attempt_limit(
         assert source.state == Source.State.PENDING
         assert source.attempts == attempt
         assert "503" in source.reason
-        ceiling = services.RETRY_BASE_SECONDS * 2 ** (attempt - 1)
+        ceiling = engine.RETRY_BASE_SECONDS * 2 ** (attempt - 1)
         delay = (source.next_attempt_at - before).total_seconds()
         assert ceiling / 2 - 1 <= delay <= ceiling + 1
         # The retry is scheduled for then (and the sweep re-sends it if it is lost).
@@ -373,7 +375,7 @@ def test_an_unexpected_error_releases_the_lease_and_surfaces(claim, checker, mon
 
     monkeypatch.setattr(fetching, "fetch", broken)
     with pytest.raises(RuntimeError):
-        services.source_fetch(source_id=source.pk)
+        engine.source_fetch(source_id=source.pk)
     source.refresh_from_db()
     assert source.state == Source.State.PENDING
     assert "internal error (RuntimeError)" in source.reason
@@ -384,29 +386,29 @@ def test_an_unexpected_error_releases_the_lease_and_surfaces(claim, checker, mon
 
 
 @pytest.fixture(params=["returning", "orm"])
-def claim_sql(request, monkeypatch):
-    """The claim in one UPDATE … RETURNING, and the ORM fallback: the same semantics."""
+def lease_sql(request, monkeypatch):
+    """Taking the lease in one UPDATE … RETURNING, and the ORM fallback: the same semantics."""
     if request.param == "orm":
         monkeypatch.setattr(connection.features, "can_return_rows_from_update", False)
     return request.param
 
 
-def test_a_claimed_row_cannot_be_claimed_again_until_its_lease_expires(claim, checker, claim_sql):
+def test_a_leased_row_cannot_be_leased_again_until_its_lease_expires(claim, checker, lease_sql):
     source = services.citation_add(
         claim=claim, url="https://example.com/", role="supports", user=checker
     ).source
-    first = services.source_claim(source_id=source.pk)
+    first = leases.source_lease_take(source_id=source.pk)
     assert first is not None and first.attempts == 1 and not first.is_recheck
-    assert services.source_claim(source_id=source.pk) is None
+    assert leases.source_lease_take(source_id=source.pk) is None
     expire_lease(source)
-    second = services.source_claim(source_id=source.pk)
+    second = leases.source_lease_take(source_id=source.pk)
     assert second is not None
     assert second.token != first.token
     assert second.attempts == 2
 
 
 def test_a_late_worker_whose_lease_was_taken_over_writes_nothing(
-    claim, checker, http_server, monkeypatch, claim_sql
+    claim, checker, http_server, monkeypatch, lease_sql
 ):
     """Worker A stalls past its lease; worker B takes the row over and records the
     snapshot; when A finally gets its response, it finds the token changed and drops it."""
@@ -421,11 +423,11 @@ def test_a_late_worker_whose_lease_was_taken_over_writes_nothing(
         monkeypatch.setattr(fetching, "fetch", real_fetch)  # B fetches normally
         result = real_fetch(url, **kwargs)
         expire_lease(source)  # A stalls beyond its lease…
-        outcomes.append(services.source_fetch(source_id=source.pk))  # …and B takes over
+        outcomes.append(engine.source_fetch(source_id=source.pk))  # …and B takes over
         return result
 
     monkeypatch.setattr(fetching, "fetch", stalled_fetch)
-    assert services.source_fetch(source_id=source.pk) == Outcome.LOST_LEASE
+    assert engine.source_fetch(source_id=source.pk) == Outcome.LOST_LEASE
     assert outcomes == [Outcome.FETCHED]
     source.refresh_from_db()
     assert (source.state, source.attempts) == (Source.State.FETCHED, 2)
@@ -437,17 +439,19 @@ def test_two_workers_racing_for_a_row_cannot_both_win():
     if connection.vendor != "postgresql":
         pytest.skip("row-level concurrency is a PostgreSQL property")
     # Created directly: here citation_add's on-commit fetch would run at once (eager).
-    source = factories.SourceFactory(url="http://127.0.0.1:9/race")
+    source = Source.objects.create(
+        url="http://127.0.0.1:9/race", normalised_url="http://127.0.0.1:9/race"
+    )
     workers = 8
     barrier = threading.Barrier(workers)
-    leases = []
+    taken = []
 
     def worker():
         from django.db import connection as thread_connection
 
         try:
             barrier.wait()
-            leases.append(services.source_claim(source_id=source.pk))
+            taken.append(leases.source_lease_take(source_id=source.pk))
         finally:
             thread_connection.close()
 
@@ -456,8 +460,8 @@ def test_two_workers_racing_for_a_row_cannot_both_win():
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert len(leases) == workers
-    winners = [lease for lease in leases if lease is not None]
+    assert len(taken) == workers
+    winners = [lease for lease in taken if lease is not None]
     assert len(winners) == 1
     source.refresh_from_db()
     assert (source.state, source.attempts, source.lease_token) == (
@@ -482,14 +486,14 @@ def test_sweep_resends_what_nobody_picked_up_but_not_fresh_rows(
     long_ago = timezone.now() - timedelta(seconds=settings.FETCH_LEASE_SECONDS + 5)
     Source.objects.filter(pk=lost.pk).update(next_attempt_at=long_ago)
     with django_capture_on_commit_callbacks() as callbacks:
-        report = services.source_sweep()
+        report = engine.source_sweep()
     assert (report.enqueued, report.crashed) == (1, 0)
     assert _enqueued(callbacks) == [lost.pk]
     fresh.refresh_from_db()
     lost.refresh_from_db()
     assert lost.next_attempt_at > long_ago  # marked: the next sweep waits another period
     with django_capture_on_commit_callbacks() as callbacks:
-        assert services.source_sweep().enqueued == 0
+        assert engine.source_sweep().enqueued == 0
     assert _enqueued(callbacks) == []
 
 
@@ -497,25 +501,25 @@ def test_sweep_resends_rows_whose_worker_died(claim, checker, django_capture_on_
     source = services.citation_add(
         claim=claim, url="https://example.com/x", role="supports", user=checker
     ).source
-    assert services.source_claim(source_id=source.pk) is not None
+    assert leases.source_lease_take(source_id=source.pk) is not None
     with django_capture_on_commit_callbacks() as callbacks:
-        assert services.source_sweep().enqueued == 0  # lease still valid
+        assert engine.source_sweep().enqueued == 0  # lease still valid
     expire_lease(source)
     with django_capture_on_commit_callbacks() as callbacks:
-        assert services.source_sweep().enqueued == 1
+        assert engine.source_sweep().enqueued == 1
     assert _enqueued(callbacks) == [source.pk]
-    assert services.source_claim(source_id=source.pk).attempts == 2
+    assert leases.source_lease_take(source_id=source.pk).attempts == 2
 
 
-def test_a_fetch_that_keeps_killing_its_worker_ends_failed(claim, checker, settings, claim_sql):
+def test_a_fetch_that_keeps_killing_its_worker_ends_failed(claim, checker, settings, lease_sql):
     source = services.citation_add(
         claim=claim, url="https://example.com/poison", role="supports", user=checker
     ).source
     for _ in range(settings.FETCH_MAX_ATTEMPTS):
-        assert services.source_claim(source_id=source.pk) is not None
+        assert leases.source_lease_take(source_id=source.pk) is not None
         expire_lease(source)  # the worker died mid-fetch
-    assert services.source_claim(source_id=source.pk) is None  # no attempts left
-    report = services.source_sweep()
+    assert leases.source_lease_take(source_id=source.pk) is None  # no attempts left
+    report = engine.source_sweep()
     assert (report.enqueued, report.crashed) == (0, 1)
     source.refresh_from_db()
     assert source.state == Source.State.FAILED
@@ -537,7 +541,7 @@ def fetched(claim, checker, http_server):
     return source
 
 
-def test_recheck_of_an_unchanged_source_adds_nothing(fetched, claim, claim_sql):
+def test_recheck_of_an_unchanged_source_adds_nothing(fetched, claim, lease_sql):
     checked_before = fetched.last_fetched_at
     recheck_now(fetched)
     fetched.refresh_from_db()
@@ -563,7 +567,7 @@ def test_recheck_flags_changed_text(fetched, claim, http_server):
     assert latest.text_sha256 != first.text_sha256
     # Every verdict citing it shows it.
     other = factories.ClaimFactory()
-    factories.CitationFactory(claim=other, source=fetched, role="context")
+    Citation.objects.create(claim=other, source=fetched, role="context")
     assert selectors.claims_with_flagged_sources([claim.pk, other.pk]) == {claim.pk, other.pk}
     flagged = Claim.objects.annotate(flag=selectors.claim_sources_flagged()).filter(flag=True)
     assert set(flagged.values_list("pk", flat=True)) == {claim.pk, other.pk}
@@ -654,13 +658,13 @@ def test_only_cited_fetched_sources_are_rechecked(
     fetched, claim, django_capture_on_commit_callbacks
 ):
     Source.objects.filter(pk=fetched.pk).update(recheck_due_at=timezone.now() + timedelta(days=1))
-    assert services.source_recheck_due() == 0
+    assert engine.source_recheck_due() == 0
     Citation.objects.filter(source=fetched).delete()
     make_due(fetched, field="recheck_due_at")
-    assert services.source_recheck_due() == 0  # nobody cites it any more
-    factories.CitationFactory(claim=claim, source=fetched, role="supports")
+    assert engine.source_recheck_due() == 0  # nobody cites it any more
+    Citation.objects.create(claim=claim, source=fetched, role="supports")
     with django_capture_on_commit_callbacks() as callbacks:
-        assert services.source_recheck_due() == 1
+        assert engine.source_recheck_due() == 1
     assert _enqueued(callbacks) == [fetched.pk]
 
 
@@ -685,7 +689,7 @@ def test_refetch_is_refused_while_a_worker_holds_the_row(claim, checker):
     source = services.citation_add(
         claim=claim, url="https://example.com/", role="supports", user=checker
     ).source
-    services.source_claim(source_id=source.pk)
+    leases.source_lease_take(source_id=source.pk)
     with pytest.raises(InvalidTransition, match="being fetched"):
         services.source_refetch(source=source, user=checker)
 
@@ -694,7 +698,7 @@ def test_refetch_is_refused_while_a_worker_holds_the_row(claim, checker):
 
 
 def test_public_sources_for_claim_shape_and_query_count(
-    fetched, claim, checker, editor, http_server, django_assert_num_queries
+    fetched, claim, checker, http_server, django_assert_num_queries
 ):
     http_server.respond("/article", status=404)
     recheck_now(fetched)
@@ -706,7 +710,7 @@ def test_public_sources_for_claim_shape_and_query_count(
         passage="„so“",
         user=checker,
     )
-    publish_claim(claim, checker, editor)
+    publish(claim)
     with django_assert_num_queries(2):
         items = selectors.public_sources_for_claim(claim)
     archived = fetched.snapshots.filter(status_code=200).get()
@@ -741,7 +745,7 @@ def test_citations_for_claims_prefetch_the_latest_snapshot(
     recheck_now(fetched)
     fetch(fetched)
     other = factories.ClaimFactory()
-    factories.CitationFactory(claim=other, source=fetched, role="context")
+    Citation.objects.create(claim=other, source=fetched, role="context")
     with django_assert_num_queries(2):
         citations = list(selectors.citations_for_claims([claim.pk, other.pk]))
         latest = [selectors.latest_snapshot(c.source) for c in citations]
@@ -761,20 +765,45 @@ def test_snapshot_kinds_match_the_model(fetched):
     assert set(Snapshot.Kind.values) >= {"html", "pdf", "text", "other", "error"}
 
 
-@pytest.mark.parametrize("published", [True, False])
-def test_a_new_archived_copy_refreshes_the_public_pages_of_published_claims(
-    claim, checker, editor, http_server, monkeypatch, django_capture_on_commit_callbacks, published
-):
-    from claims import workflow
+@pytest.fixture
+def announced():
+    """(claim id, event) of every public change announced through ``claims.signals``."""
+    seen = []
 
-    announced = []
-    monkeypatch.setattr(workflow, "public_change", lambda pk, event: announced.append((pk, event)))
+    def receiver(sender, *, claim_id, event, **kwargs):
+        seen.append((claim_id, event))
+
+    signals.public_change.connect(receiver, dispatch_uid="tests.sources.announced")
+    yield seen
+    signals.public_change.disconnect(dispatch_uid="tests.sources.announced")
+
+
+@pytest.mark.parametrize("published", [True, False])
+def test_a_new_archived_copy_is_announced_for_published_claims(
+    claim, checker, http_server, django_capture_on_commit_callbacks, announced, published
+):
     http_server.respond("/a", body=page("A", "Inhalt"))
     source = services.citation_add(
         claim=claim, url=http_server.url("/a"), role="supports", user=checker
     ).source
-    if published:  # its own announcement ("published") is not what is counted here
-        publish_claim(claim, checker, editor, run_on_commit=False)
+    if published:
+        publish(claim)
     with django_capture_on_commit_callbacks(execute=True):
         assert fetch(source) == Outcome.FETCHED
     assert announced == ([(claim.pk, "sources")] if published else [])
+
+
+def test_a_new_archived_copy_refreshes_the_public_pages_of_published_claims(
+    claim, checker, http_server, django_capture_on_commit_callbacks
+):
+    """What listens to the announcement today (``claims.workflow``'s interim receiver, until
+    the public site and the partner API listen themselves): cached pages become obsolete."""
+    http_server.respond("/a", body=page("A", "Inhalt"))
+    source = services.citation_add(
+        claim=claim, url=http_server.url("/a"), role="supports", user=checker
+    ).source
+    publish(claim)
+    before = caching.generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert fetch(source) == Outcome.FETCHED
+    assert caching.generation() != before

@@ -16,7 +16,7 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError
 
 from factcheck.celery import app
-from sources import fetching, services, tasks
+from sources import engine, fetching, services, tasks
 from sources.models import Citation, Source
 from tests import factories
 from tests.sources.helpers import make_due, page
@@ -121,7 +121,7 @@ def test_transient_failures_schedule_the_retry_with_a_countdown(
         assert tasks.source_fetch_task(source.pk) == "retry"
     [(args, countdown)] = sent
     assert args == (source.pk,)
-    assert services.RETRY_BASE_SECONDS / 2 <= countdown <= services.RETRY_BASE_SECONDS
+    assert engine.RETRY_BASE_SECONDS / 2 <= countdown <= engine.RETRY_BASE_SECONDS
 
 
 def test_recheck_task_queues_due_cited_sources(
@@ -160,6 +160,7 @@ EMBEDDED_SCRIPT = textwrap.dedent(
     from django.db import transaction
     from claims import services as claims_services
     from sources import services
+    from sources.leases import source_lease_take
     from sources.models import Source
     from tests.sources.httpserver import LocalHTTPServer
 
@@ -174,24 +175,24 @@ EMBEDDED_SCRIPT = textwrap.dedent(
             ok = services.citation_add(claim=claim, url=server.url("/a"), role="supports")
         with transaction.atomic():  # a closed port: the fetch fails, the save does not
             down = services.citation_add(claim=claim, url="http://127.0.0.1:9/", role="context")
-    # The claim's SQL on SQLite: due, leased, expired.
+    # Taking the lease in SQL on SQLite: due, leased, expired.
     from datetime import timedelta
     from django.utils import timezone
     past = timezone.now() - timedelta(seconds=1)
     down_state = Source.objects.get(pk=down.source_id).state
-    claims = [services.source_claim(source_id=ok.source_id)]  # fetched: not due
-    claims.append(services.source_claim(source_id=down.source_id))  # retry not due yet
+    leases = [source_lease_take(source_id=ok.source_id)]  # fetched: not due
+    leases.append(source_lease_take(source_id=down.source_id))  # retry not due yet
     Source.objects.filter(pk=down.source_id).update(next_attempt_at=past)
-    claims.append(services.source_claim(source_id=down.source_id))
-    claims.append(services.source_claim(source_id=down.source_id))  # leased
+    leases.append(source_lease_take(source_id=down.source_id))
+    leases.append(source_lease_take(source_id=down.source_id))  # leased
     Source.objects.filter(pk=down.source_id).update(lease_expires_at=past)
-    claims.append(services.source_claim(source_id=down.source_id))
+    leases.append(source_lease_take(source_id=down.source_id))
     result = {
         "vendor": django.db.connection.vendor,
         "ok": Source.objects.get(pk=ok.source_id).state,
         "snapshots": Source.objects.get(pk=ok.source_id).snapshots.count(),
         "down": down_state,
-        "claims": [c and [c.attempts, c.is_recheck] for c in claims],
+        "leases": [lease and [lease.attempts, lease.is_recheck] for lease in leases],
     }
     print("RESULT " + json.dumps(result))
     """
@@ -227,6 +228,6 @@ def test_the_embedded_default_fetches_in_process_on_sqlite(tmp_path):
         "ok": "fetched",
         "snapshots": 1,
         "down": "pending",
-        "claims": [None, None, [2, False], None, [3, False]],
+        "leases": [None, None, [2, False], None, [3, False]],
     }
     assert (tmp_path / "desk.sqlite3").exists()

@@ -6,7 +6,7 @@ run here, in this process.
 
 from django.core.management.base import BaseCommand
 
-from sources import services
+from sources import engine
 
 
 class Command(BaseCommand):
@@ -18,8 +18,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        report = services.source_sweep()
-        rechecks = 0 if options["no_recheck"] else services.source_recheck_due()
+        report = engine.source_sweep()
+        rechecks = 0 if options["no_recheck"] else engine.source_recheck_due()
         self.stdout.write(
             f"sweep: {report.enqueued} enqueued, {report.crashed} given up; "
             f"re-checks queued: {rechecks}"

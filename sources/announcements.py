@@ -1,0 +1,34 @@
+"""What sources tells the layers above: a cited source of a public claim changed.
+
+Public pages and the partner API list a claim's sources. When one changes (a new archived
+copy; a citation added, changed or removed), every published claim citing it is announced
+as ``sources`` through ``claims.signals``, after the commit; the layers above listen.
+Sources never call the public site, the partner API or the workflow for this.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+
+from claims.selectors import claims_published
+from claims.signals import announce_public_change
+
+
+def announce_source_change(source_id: int) -> None:
+    """Announce ``sources`` for each published claim that cites ``source_id``.
+
+    Reads committed rows: call it after the commit (``announce_source_change_on_commit``).
+    """
+    claim_ids = list(
+        claims_published().filter(citations__source_id=source_id).values_list("pk", flat=True)
+    )
+    for claim_id in dict.fromkeys(claim_ids):
+        announce_public_change(claim_id, "sources")
+
+
+def announce_source_change_on_commit(source_id: int) -> None:
+    """Announce the change once the surrounding transaction commits (never before)."""
+    # robust: the change is committed; a failing announcement must not turn it into an error.
+    transaction.on_commit(partial(announce_source_change, source_id), robust=True)
