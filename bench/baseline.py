@@ -6,7 +6,7 @@ Mounted under ``/bench/`` only when the environment has ``FACTCHECK_BENCH_VIEWS=
 - ``/bench/hello/``: a hello-world ``HttpResponse`` behind the project's middleware: the
   ceiling for any page served by this stack.
 - ``/bench/claims/``: the partner claims list done with plain Django. The same queries as
-  ``/api/v1/claims/`` (the ``claims.api.selectors`` functions: the ETag's stamp, counted
+  ``/api/v1/claims/`` (the ``partners.api.selectors`` functions: the ETag's stamp, counted
   once per cache generation and filters as the API does, the page
   with its relations, corrections and citations), the same per-row ``claim_data`` and the
   same cursor ``next`` link, rendered with ``json.dumps`` as DRF's ``JSONRenderer`` does,

@@ -277,7 +277,7 @@ class Claim(models.Model):
     retracted_at = models.DateTimeField(_("retracted at"), null=True, blank=True)
     retraction_reason = models.TextField(_("retraction reason"), blank=True)
     # Full-text search of public claims, in the article's language; kept current by
-    # ``claims.partners.claim_update_search_vector`` (called on every public change).
+    # ``publishing.search.claim_update_search_vector`` (after every public change).
     # GIN-indexed on PostgreSQL only (migration 0005); a plain column elsewhere.
     search_vector = SearchVectorField(_("search vector"), null=True, blank=True, editable=False)
 

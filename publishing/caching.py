@@ -3,7 +3,7 @@
 Design:
 
 - One **generation** number is part of every cache key and every ETag of the public
-  pages. ``bump_generation`` (called from ``workflow.public_change`` after a publish,
+  pages. ``bump_generation`` (by ``publishing.receivers`` after a publish,
   correction or retraction commits) makes every cached page and every ETag obsolete at
   once; nothing has to know which pages showed the claim (index pages, search results,
   speaker pages, the feed).

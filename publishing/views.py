@@ -1,6 +1,6 @@
 """Public pages. Every read starts from the published-only selectors.
 
-Each page is cached whole, per language and generation (see ``claims.caching``): it is
+Each page is cached whole, per language and generation (see ``publishing.caching``): it is
 rendered without anything per reader (no CSRF token, no CSP nonce), so a cache hit is one
 cache read that brings the generation and the page together, with no database query and
 no rendering, and a revalidation answers 304 from the same read. On a miss, the page's
@@ -213,7 +213,7 @@ def index(request: HttpRequest) -> dict[str, Any]:
 
 
 def _verdict_stamp(gen: int, request: HttpRequest, slug: str) -> Stamp | None:
-    # ``gen`` was read before this query: see claims.caching.
+    # ``gen`` was read before this query: see publishing.caching.
     found = selectors.claim_public_stamp(slug=slug)
     if found is None:
         return None

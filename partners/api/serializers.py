@@ -194,7 +194,7 @@ def claim_data(claim: Claim) -> dict[str, Any]:
         else None,
         "sources": _sources(claim),
         "corrections": [correction_data(c) for c in claim.corrections.all()],
-        # A retracted verdict is not advertised with its rating (see claims.claimreview).
+        # A retracted verdict is not advertised with its rating (see publishing.claimreview).
         "claim_review": claimreview.claim_review(
             claim,
             org_name=settings.FACTCHECK_ORG_NAME,

@@ -3,7 +3,7 @@
 Every read starts from ``claims.selectors.claims_published()`` (via ``api.selectors``):
 a draft's id answers 404 exactly like a missing id. Validators (ETag) are computed from
 one cheap query before anything is serialised; a match is a 304. Bodies are cached
-under their ETag, which holds the public-cache generation (``claims.caching``), so a
+under their ETag, which holds the public-cache generation (``publishing.caching``), so a
 publish, correction or retraction makes every cached body obsolete at once.
 """
 

@@ -229,7 +229,7 @@ def test_search_finds_words_on_any_database(partner, make_published):
     article = factories.ArticleFactory(
         language="de", text='Der Minister sagte, die Regierung habe "alle Schulen renoviert".'
     )
-    # The stored search vector is computed by workflow.public_change, after the commit:
+    # The stored search vector is computed by publishing.receivers, after the commit:
     # make_published runs what follows the commit.
     claim = make_published(article=article, quote="alle Schulen renoviert")
     make_published()

@@ -400,7 +400,7 @@ def _run_flow(stack, sources, chromium, shots, sessions: list[Session], findings
     # 3. Cite sources on the claim page and see them fetched --------------------------------
     anna.goto(claim_paths[TOKAJEW_CLAIM])
     assert page.locator("#id_citations-0-url").count() == 1, (
-        "the claim page has no sources: ClaimAdmin.inlines (claims/admin.py) lacks "
+        "the claim page has no sources: ClaimAdmin.inlines (newsdesk/admin/claims.py) lacks "
         "newsdesk.admin.sources.CitationInline"
     )
     page.fill("#id_citations-0-url", ansprache)

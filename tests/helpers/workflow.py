@@ -59,7 +59,7 @@ def publish(claim: Claim, user, *, run_on_commit: bool = True) -> workflow.Publi
     """Publish a claim in review as ``user`` (an editor who did not write the verdict).
 
     A test runs inside a transaction that never commits, so what the workflow does after
-    the commit (``workflow.public_change``: search vector, cache generation, webhooks)
+    the commit (the receivers of ``claims.signals.public_change``: search vector, cache generation, webhooks)
     would never run. With ``run_on_commit`` it runs before this returns, as after a real
     commit. Pass ``run_on_commit=False`` when the test captures those callbacks itself or
     wants them lost; never wrap a call that runs them in

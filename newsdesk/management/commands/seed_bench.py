@@ -234,7 +234,7 @@ class Command(BaseCommand):
                 cursor.execute(SEARCH_VECTOR_SQL, ids)
 
 
-# The same weights as claims.partners.claim_update_search_vector, for a whole batch at once.
+# The same weights as publishing.search.claim_update_search_vector, for a whole batch at once.
 SEARCH_VECTOR_SQL = """
 UPDATE claims_claim AS c SET search_vector =
     setweight(to_tsvector(cfg.name, coalesce(c.claim, '') || ' ' || coalesce(v.headline, '')), 'A')
