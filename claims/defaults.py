@@ -3,6 +3,14 @@
 Migrations import these constants (never models) so that a fresh database gets them.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
 DEFAULT_SCALE = {
     "slug": "standard",
     "name": "Faktencheck-Skala",
@@ -138,7 +146,7 @@ DESK_GROUPS = {
 }
 
 
-def sync_desk_groups(apps, schema_editor=None) -> None:
+def sync_desk_groups(apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None) -> None:
     """Create the desk groups with their permissions (idempotent; run from migrations).
 
     Permissions are normally created after ``migrate`` by a signal, so they are created
@@ -149,7 +157,9 @@ def sync_desk_groups(apps, schema_editor=None) -> None:
     from django.db.models import Q
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # create_permissions skips an app whose models_module is falsy (as in migration
+        # state); it only tests truthiness, the stubs want a module.
+        app_config.models_module = True  # type: ignore[assignment]
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
     group_model = apps.get_model("auth", "Group")
@@ -163,7 +173,9 @@ def sync_desk_groups(apps, schema_editor=None) -> None:
         group.permissions.set(permission_model.objects.filter(wanted))
 
 
-def install_default_scale(apps, schema_editor=None) -> None:
+def install_default_scale(
+    apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None = None
+) -> None:
     scale_model = apps.get_model("claims", "RatingScale")
     rating_model = apps.get_model("claims", "Rating")
     scale, _created = scale_model.objects.get_or_create(

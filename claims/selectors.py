@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Case, F, Prefetch, Q, QuerySet, When
+from django.db.models import Case, F, Field, Model, Prefetch, Q, QuerySet, When
 
 from .models import Article, Claim, Rating, RatingScale, Verdict
 
@@ -113,7 +113,7 @@ def article_with_claims(*, article_id: int) -> Article | None:
 
 # --- The desk -------------------------------------------------------------------------------
 
-CONFLICT_FIELDS = {
+CONFLICT_FIELDS: dict[type[Model], tuple[str, ...]] = {
     Claim: ("claim", "speaker", "attribution", "stated_on", "assignee", "status"),
     Verdict: ("rating", "headline", "summary", "explanation"),
 }
@@ -128,10 +128,19 @@ class FieldChange:
     when: datetime
 
 
-def _display(model: type, field_name: str, values: set[Any]) -> dict[Any, str]:
+def _tracked_field(model: type[Model], field_name: str) -> "Field[Any, Any]":
     field = model._meta.get_field(field_name)
-    if field.is_relation:
-        related = field.related_model.objects.in_bulk([v for v in values if v is not None])
+    # History records and diffs hold the model's own columns, never a reverse relation.
+    assert isinstance(field, Field)
+    return field
+
+
+def _display(model: type[Model], field_name: str, values: set[Any]) -> dict[Any, str]:
+    field = _tracked_field(model, field_name)
+    related_model = field.related_model
+    if field.is_relation and related_model is not None:
+        # The default manager is ``objects`` on these models (no custom managers).
+        related = related_model._default_manager.in_bulk([v for v in values if v is not None])
         return {pk: str(obj) for pk, obj in related.items()}
     if field.choices:
         return {value: str(label) for value, label in field.flatchoices}
@@ -149,7 +158,8 @@ def claim_changes_since(claim: Claim, version: int) -> list[FieldChange]:
     )
     if base is None:
         return []
-    rows: list[tuple[type, Any]] = []
+    rows: list[tuple[type[Model], Any]] = []
+    model: type[Model]
     for model, history in (
         (Claim, claim.history.all()),
         (Verdict, Verdict.history.filter(claim_id=claim.pk)),
@@ -168,7 +178,7 @@ def claim_changes_since(claim: Claim, version: int) -> list[FieldChange]:
         names = _display(model, change.field, {change.old, change.new})
         changes.append(
             FieldChange(
-                field=str(model._meta.get_field(change.field).verbose_name),
+                field=str(_tracked_field(model, change.field).verbose_name),
                 old=names.get(change.old, "" if change.old is None else str(change.old)),
                 new=names.get(change.new, "" if change.new is None else str(change.new)),
                 who=str(record.history_user or ""),

@@ -15,7 +15,7 @@ app.autodiscover_tasks(["factcheck"])
 
 @task_prerun.connect
 @task_postrun.connect
-def close_old_connections(sender=None, **kwargs) -> None:
+def close_old_connections(sender: object = None, **kwargs: object) -> None:
     """Django's per-request rule, per task: drop connections that are broken or older than
     ``CONN_MAX_AGE`` (the fixup no longer closes them all; see ``CELERY_DB_REUSE_MAX``).
 

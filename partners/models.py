@@ -28,8 +28,10 @@ class PartnerKey(AbstractAPIKey):
 
     class Meta(AbstractAPIKey.Meta):
         db_table = "claims_partnerkey"
-        verbose_name = _("partner API key")
-        verbose_name_plural = _("partner API keys")
+        # The library's Meta uses plain strings, so mypy infers ``str`` for these; Django
+        # takes lazy translations here as anywhere.
+        verbose_name = _("partner API key")  # type: ignore[assignment]
+        verbose_name_plural = _("partner API keys")  # type: ignore[assignment]
 
     @property
     def is_active(self) -> bool:

@@ -102,7 +102,8 @@ def retry_delay(
     (``settings.FETCH_RETRY_MAX_DELAY``).
     """
     cap = float(settings.FETCH_RETRY_MAX_DELAY if cap is None else cap)
-    ceiling = min(cap, RETRY_BASE_SECONDS * 2 ** min(max(attempt - 1, 0), 30))
+    # Annotated: ``int ** int`` is typed Any (a negative exponent gives a float).
+    ceiling: float = min(cap, RETRY_BASE_SECONDS * 2 ** min(max(attempt - 1, 0), 30))
     delay = ceiling / 2 + rng() * ceiling / 2
     if retry_after is not None and retry_after > delay:
         delay = retry_after

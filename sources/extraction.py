@@ -20,7 +20,9 @@ import io
 import itertools
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, cast
 
 import charset_normalizer
 import htmldate
@@ -30,6 +32,7 @@ import pypdf
 import trafilatura
 import trafilatura.metadata
 import trafilatura.utils
+from pypdf.generic import DictionaryObject
 
 logger = logging.getLogger(__name__)
 
@@ -223,14 +226,14 @@ def _decode(body: bytes, header_charset: str | None, *, html: bool) -> tuple[str
             return body[len(bom) :].decode(codec, errors="replace"), codec
 
     declared: list[str] = []
-    if codec := _codec_for_label(header_charset):
-        declared.append(codec)
+    if label := _codec_for_label(header_charset):
+        declared.append(label)
     if html:
         head = body[:META_PRESCAN_BYTES]
         found = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
-        if found and (codec := _codec_for_label(found.group(1).decode("ascii"))):
+        if found and (label := _codec_for_label(found.group(1).decode("ascii"))):
             # A <meta> readable as ASCII cannot be in UTF-16 (WHATWG prescan).
-            declared.append("utf-8" if codec.startswith("utf-16") else codec)
+            declared.append("utf-8" if label.startswith("utf-16") else label)
     # A declared charset is trusted unless the body is not valid in it; a UTF-8 page
     # with a few broken bytes stays UTF-8.
     for codec in declared:
@@ -557,7 +560,7 @@ def _extract_pdf(body: bytes) -> Extracted:
         reader = pypdf.PdfReader(io.BytesIO(body), strict=False)
         if reader.is_encrypted and reader.decrypt("") == pypdf.PasswordType.NOT_DECRYPTED:
             return _result("pdf", notes=["The PDF is encrypted; its text needs a password."])
-        info = reader.metadata or {}
+        info: Mapping[str, Any] = reader.metadata or {}
         page_count = len(reader.pages)
     except Exception as error:
         _log_pdf_error(error, "unreadable PDF")
@@ -589,7 +592,10 @@ def _extract_pdf(body: bytes) -> Extracted:
     try:
         title = str(info.get("/Title") or "")
         published_on = _pdf_date(info.get("/CreationDate"))
-        language = _primary_language(str(reader.trailer["/Root"].get("/Lang") or ""))
+        # Typed as any PDF object, the catalog is a dictionary in a file pypdf could open;
+        # anything else fails on .get below, like any other damaged metadata.
+        catalog = cast(DictionaryObject, reader.trailer["/Root"])
+        language = _primary_language(str(catalog.get("/Lang") or ""))
     except Exception as error:
         _log_pdf_error(error, "unreadable PDF metadata")
         title, published_on, language = "", None, ""

@@ -91,7 +91,9 @@ def _lease_returning(
     ]
     with connection.cursor() as cursor:
         cursor.execute(_LEASE_SQL.format(table=ops.quote_name(Source._meta.db_table)), params)
-        return cursor.fetchone()
+        # DB-API rows are untyped; this one has the RETURNING clause's three columns.
+        row: _LeasedRow | None = cursor.fetchone()
+        return row
 
 
 def _lease_orm(source_id: int, token: str, now: datetime, expires: datetime) -> _LeasedRow | None:

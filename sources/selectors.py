@@ -137,8 +137,7 @@ def public_sources_for_claim(claim: Claim) -> list[dict[str, Any]]:
     )
     items = []
     for citation in citations:
-        archived = citation.source.latest_snapshots
-        snapshot = archived[0] if archived else None
+        snapshot = latest_snapshot(citation.source)  # prefetched above: no query
         items.append(
             {
                 # The normalised form: no tracking or click-id parameters from the desk.

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from claims import workflow
 from claims.errors import InvalidInput, InvalidTransition, NotAllowed
 from claims.models import Claim, Correction
+from claims.typing import DeskUser
 
 # The pure fetcher, for URL checks. Nothing here loads the extraction stack, which web
 # processes (they import this module for the citation services) must not import.
@@ -37,7 +37,7 @@ MAX_PASSAGE_LENGTH = 5000
 State = Source.State
 
 
-def _require(user: AbstractBaseUser | None, permission: str, message: str) -> None:
+def _require(user: DeskUser | None, permission: str, message: str) -> None:
     if user is not None and not user.has_perm(permission):
         raise NotAllowed(message)
 
@@ -106,7 +106,7 @@ def citation_add(
     url: str,
     role: str,
     passage: str = "",
-    user: AbstractBaseUser | None = None,
+    user: DeskUser | None = None,
     correction: bool = False,
 ) -> Citation:
     """Cite ``url`` for ``claim``'s verdict; the source is fetched in the background.
@@ -152,7 +152,7 @@ def citation_add(
 
 @transaction.atomic
 def citation_update(
-    *, citation: Citation, role: str, passage: str, user: AbstractBaseUser | None = None
+    *, citation: Citation, role: str, passage: str, user: DeskUser | None = None
 ) -> Citation:
     """Change a citation's role or quoted passage (the source stays)."""
     _require(user, "sources.change_citation", _("You may not change sources."))
@@ -176,18 +176,18 @@ def citation_update(
 
 @transaction.atomic
 def citation_remove(
-    *, citation: Citation, user: AbstractBaseUser | None = None, correction: bool = False
+    *, citation: Citation, user: DeskUser | None = None, correction: bool = False
 ) -> None:
     """Remove a citation; the source and its snapshots stay (other claims may cite it).
 
     On a published verdict only within a correction (see ``citation_add``)."""
     _require(user, "sources.delete_citation", _("You may not remove sources."))
-    citation = Citation.objects.select_related("claim").filter(pk=citation.pk).first()
-    if citation is None:
+    row = Citation.objects.select_related("claim").filter(pk=citation.pk).first()
+    if row is None:
         return  # removed already: a repeated call is harmless
-    _check_claim_open(citation.claim, correction=correction)
-    source_id, public = citation.source_id, citation.claim.is_public
-    citation.delete()
+    _check_claim_open(row.claim, correction=correction)
+    source_id, public = row.source_id, row.claim.is_public
+    row.delete()
     if public:
         announce_source_change_on_commit(source_id)
 
@@ -199,7 +199,7 @@ def citation_remove(
 def claim_correct_with_sources(
     *,
     claim: Claim,
-    user: AbstractBaseUser | None,
+    user: DeskUser | None,
     version: int | None,
     note: str,
     changes: Mapping[str, Any] | None = None,
@@ -244,7 +244,7 @@ def claim_correct_with_sources(
 
 
 @transaction.atomic
-def source_refetch(*, source: Source, user: AbstractBaseUser | None = None) -> Source:
+def source_refetch(*, source: Source, user: DeskUser | None = None) -> Source:
     """ "Fetch again" from the desk: queue the source now, with a fresh attempt budget.
 
     A fetched source is re-checked (a snapshot is added if it changed); a failed or
@@ -274,7 +274,7 @@ def source_refetch(*, source: Source, user: AbstractBaseUser | None = None) -> S
 
 
 @transaction.atomic
-def source_flags_clear(*, source: Source, user: AbstractBaseUser | None = None) -> Source:
+def source_flags_clear(*, source: Source, user: DeskUser | None = None) -> Source:
     """The desk has looked at a flagged source (changed, dead, redirected): clear it."""
     _require(user, "sources.change_source", _("You may not change sources."))
     source = Source.objects.select_for_update().get(pk=source.pk)

@@ -27,11 +27,11 @@ class _Verb:
     participle: bool = False
 
 
-def _verbs(kind: str, *forms: str, particles: dict[str, str] | None = None) -> dict:
+def _verbs(kind: str, *forms: str, particles: dict[str, str] | None = None) -> dict[str, _Verb]:
     return {form: _Verb(kind, particles) for form in forms}
 
 
-def _participles(kind: str, *forms: str) -> dict:
+def _participles(kind: str, *forms: str) -> dict[str, _Verb]:
     return {form: _Verb(kind, None, participle=True) for form in forms}
 
 

@@ -81,7 +81,8 @@ class _Registry:
             if not entity.is_org and len(parts[-1]) >= 3:
                 last = parts[-1]
                 if last in self._last and self._last[last] is not entity:
-                    if not (self._last[last] and self._last[last].known and not entity.known):
+                    current = self._last[last]
+                    if not (current and current.known and not entity.known):
                         self._last[last] = None
                 else:
                     self._last[last] = entity
@@ -116,9 +117,10 @@ class _Registry:
                     return hit
         # every word of the name belongs to one and only one speaker's name
         # ("Innenministerium" → "Innenministerium Kasachstans")
-        sets = [self._tokens.get(p) for p in parts if len(p) >= 4]
-        if sets and all(sets) and len(sets) == len(parts):
-            common = set.intersection(*sets)  # type: ignore[arg-type]
+        found = [self._tokens.get(p) for p in parts if len(p) >= 4]
+        sets = [s for s in found if s]
+        if sets and len(sets) == len(found) == len(parts):
+            common = set.intersection(*sets)
             if len(common) == 1:
                 return self.entities[next(iter(common))]
         if self._fuzzy_budget <= 0:
@@ -127,15 +129,15 @@ class _Registry:
         # misspellings: "Tojakew" for "Tokajew"
         if len(parts) == 1 and len(key) >= 5 and self._last:
             choices = [k for k, v in self._last.items() if v is not None and k[0] == key[0]]
-            hit = process.extractOne(
+            similar = process.extractOne(
                 key, choices, scorer=JaroWinkler.normalized_similarity, score_cutoff=0.93
             )
-            if hit is not None:
-                return self._last[hit[0]]
+            if similar is not None:
+                return self._last[similar[0]]
         if self._exact and len(key) >= 6:
-            hit = process.extractOne(key, list(self._exact), scorer=fuzz.ratio, score_cutoff=88)
-            if hit is not None:
-                return self._exact[hit[0]]
+            similar = process.extractOne(key, list(self._exact), scorer=fuzz.ratio, score_cutoff=88)
+            if similar is not None:
+                return self._exact[similar[0]]
         return None
 
     def resolve(self, raw: _Raw) -> _Entity | None:
@@ -154,9 +156,9 @@ class _Registry:
         for key, entity in self._exact.items():
             if " " not in key:
                 keys[key] = entity
-        for key, entity in self._last.items():
-            if entity is not None:
-                keys.setdefault(key, entity)
+        for key, named in self._last.items():
+            if named is not None:
+                keys.setdefault(key, named)
         return keys
 
 
@@ -210,9 +212,9 @@ def _speaker_of(
             wanted = raw.gender or "p"
         recent = [e for p, e in mentions if p < raw.pos]
         pool = history[-_PRONOUN_WINDOW:] + recent
-        for entity in reversed(pool):
-            if _fits(entity, wanted):
-                return entity, 0.85 if raw.pronoun else 0.8
+        for candidate in reversed(pool):
+            if _fits(candidate, wanted):
+                return candidate, 0.85 if raw.pronoun else 0.8
         if raw.pronoun:
             return None, 0.5
     entity = registry.resolve(raw)

@@ -15,7 +15,7 @@ from typing import Any, Final
 from .errors import BadResponse, TooLarge
 
 try:  # Optional: only Brotli >= 1.2 can bound its output (decompression bombs).
-    import brotli as _brotli  # type: ignore[import-not-found]
+    import brotli as _brotli
 except ImportError:  # pragma: no cover - depends on the environment
     _brotli = None
 
@@ -49,17 +49,18 @@ class _ZlibDecoder:
                 self._pending = data
                 return
             self._start_deflate(data)
-        if self._obj.eof and data:
-            data = self._next_member(data)
-        while data is not None:
-            piece = self._obj.decompress(data, CHUNK)
+        rest: bytes | None = data
+        if self._obj.eof and rest:
+            rest = self._next_member(rest)
+        while rest is not None:
+            piece = self._obj.decompress(rest, CHUNK)
             if piece:
                 yield piece
             if self._obj.eof:
-                data = self._next_member(self._obj.unused_data) if self._obj.unused_data else None
+                rest = self._next_member(self._obj.unused_data) if self._obj.unused_data else None
                 continue
-            data = self._obj.unconsumed_tail
-            if not data and len(piece) < CHUNK:
+            rest = self._obj.unconsumed_tail
+            if not rest and len(piece) < CHUNK:
                 return
 
     def _next_member(self, data: bytes) -> bytes | None:

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims import services
 from claims.errors import DeskError
@@ -7,12 +9,12 @@ from claims.errors import DeskError
 class Command(BaseCommand):
     help = "Create a staff user of the desk as fact-checker or editor."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=sorted(services.ROLES))
         parser.add_argument("--password", default=None, help="Default: a generated one, printed")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             user, password = services.desk_user_create(
                 username=options["username"], role=options["role"], password=options["password"]

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from claims import services
 from claims.errors import DeskError
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         "reported and creates nothing; the others are still imported."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("files", nargs="+", metavar="FILE")
         parser.add_argument("--language", default="de", help="BCP 47 language tag (default: de)")
         parser.add_argument(
@@ -19,7 +21,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--outlet", default="")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         files = options["files"]
         failures: list[str] = []
         for number, path in enumerate(files, start=1):

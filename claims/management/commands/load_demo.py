@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from claims import demo
@@ -10,14 +12,14 @@ class Command(BaseCommand):
         "editor. Idempotent: a second run changes nothing."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--reset-passwords",
             action="store_true",
             help="Give the demo users new passwords and print them.",
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             result = demo.demo_load(reset_passwords=options["reset_passwords"])
         style = self.style
