@@ -14,6 +14,14 @@ from django.utils.translation import gettext as _
 from .errors import InvalidInput, NotAllowed, StaleVersion
 from .models import Claim
 
+# simple_history keeps change reasons in a 100-character column.
+_REASON_MAX = 100
+
+
+def change_reason(text: str) -> str:
+    """``text`` cut to fit the history's change reason column."""
+    return text if len(text) <= _REASON_MAX else text[: _REASON_MAX - 1] + "…"
+
 
 def validation_message(error: ValidationError) -> str:
     if hasattr(error, "message_dict"):

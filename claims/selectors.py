@@ -96,6 +96,17 @@ def ratings_default_scale() -> list[Rating]:
     )
 
 
+def article_public_statuses(*, article_id: int) -> set[str]:
+    """The public statuses (published, retracted) among the claims that quote the article:
+    what decides who may change it and how (``services.article_update``)."""
+    return set(
+        Claim.objects.filter(article_id=article_id, status__in=PUBLIC_STATUSES)
+        .order_by()
+        .values_list("status", flat=True)
+        .distinct()
+    )
+
+
 def article_with_claims(*, article_id: int) -> Article | None:
     return (
         Article.objects.prefetch_related(

@@ -22,8 +22,16 @@ from django.utils.translation import gettext as _
 from . import anchoring
 from .defaults import EDITOR_GROUP, FACT_CHECKER_GROUP, sync_desk_groups
 from .errors import InvalidInput
-from .guards import bump_version, check_version, full_clean, lock_claim, require_permission
-from .models import Article, Claim, DismissedSuggestion, Rating, Speaker, Verdict
+from .guards import (
+    bump_version,
+    change_reason,
+    check_version,
+    full_clean,
+    lock_claim,
+    require_permission,
+)
+from .models import Article, Claim, Correction, DismissedSuggestion, Rating, Speaker, Verdict
+from .signals import announce_on_commit
 
 User = get_user_model()
 
@@ -151,22 +159,75 @@ class ReanchorReport:
     orphaned: int = 0
 
 
-@transaction.atomic
-def article_update_text(
-    *, article: Article, text: str, user: AbstractBaseUser | None = None
-) -> ReanchorReport:
-    """Replace an article's text and re-anchor every claim on it.
+ARTICLE_EDITABLE_FIELDS = ("title", "outlet", "url", "language", "published_on", "text")
+
+#: Who may change an article that published fact-checks quote: the permission that
+#: corrects a published verdict (``claims.workflow.TRANSITIONS["correct"]``).
+ARTICLE_CORRECT_PERMISSION = "claims.publish_claim"
+
+
+def article_changes(*, article: Article, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``changes`` that differ from what ``article`` holds, as they would be saved.
+
+    The text is compared with one newline convention (a browser posts CRLF), the title
+    stripped (an empty one becomes the first sentence), so resending a form unchanged is
+    no change at all.
+    """
+    effective = {}
+    for name, value in changes.items():
+        if name == "text":
+            value = normalise_text(value or "")
+        elif name == "title":
+            value = (value or "").strip() or _default_title(article.text)
+        if getattr(article, name) != value:
+            effective[name] = value
+    return effective
+
+
+def _claims_quoting(*, article: Article, user: AbstractBaseUser | None, note: str) -> list[Claim]:
+    """Every claim on ``article``, locked, once a change of the article is allowed.
+
+    Everything of an article shows on the public pages of the claims that quote it (the
+    quote in its context, title, outlet, URL, date, language; ClaimReview's appearance).
+    So an article quoted by a published claim changes only by an editor's correction
+    with a public note; one quoted by a retracted claim no longer changes: that page
+    stays as it was when it was retracted. Call inside ``atomic`` with the article locked.
+    """
+    claims = list(article.claims.select_for_update().order_by("pk"))
+    statuses = {claim.status for claim in claims}
+    if Claim.Status.RETRACTED in statuses:
+        raise InvalidInput(
+            _(
+                "A retracted fact-check quotes this article, and its page stays as it was "
+                "when it was retracted: the article can no longer be changed."
+            )
+        )
+    if Claim.Status.PUBLISHED in statuses:
+        require_permission(
+            user,
+            ARTICLE_CORRECT_PERMISSION,
+            _(
+                "Published fact-checks quote this article: only an editor can change it, "
+                "with a public correction note."
+            ),
+        )
+        if not note:
+            raise InvalidInput(
+                _(
+                    "Published fact-checks quote this article: say in a public correction "
+                    "note what changed; it is shown on each of their pages."
+                )
+            )
+    return claims
+
+
+def _reanchor(claims: list[Claim], text: str) -> tuple[dict[int, list[str]], ReanchorReport]:
+    """Move each claim's selectors onto ``text`` (in memory, to be saved by the caller);
+    returns the fields to save of each claim, by id, and the counts.
 
     Orphans keep their old selectors and are flagged; they are never dropped or
     re-pointed to other words.
     """
-    text = normalise_text(text or "")
-    if not text.strip():
-        raise InvalidInput(_("The article text is empty."))
-    article = Article.objects.select_for_update().get(pk=article.pk)
-    article.text = text
-    article.save(update_fields=["text", "updated_at"])
-    claims = list(article.claims.select_for_update().order_by("pk"))
     counts = {status: 0 for status in Claim.Anchor.values}
     results = anchoring.reanchor_many(
         [
@@ -177,31 +238,37 @@ def article_update_text(
         ],
         text,
     )
+    fields: dict[int, list[str]] = {}
     for claim, result in zip(claims, results, strict=True):
         counts[result.status.value] += 1
         claim.anchor_status = result.status.value
         claim.anchor_score = result.score
-        fields = ["anchor_status", "anchor_score", "updated_at"]
+        fields[claim.pk] = ["anchor_status", "anchor_score"]
         if result.selector is not None:
             claim.start, claim.end = result.selector.start, result.selector.end
             claim.exact = result.selector.exact
             claim.prefix, claim.suffix = result.selector.prefix, result.selector.suffix
-            fields += ["start", "end", "exact", "prefix", "suffix"]
-        claim._change_reason = f"re-anchored: {result.status.value}"
-        claim.save(update_fields=fields)
-    return ReanchorReport(**counts)
-
-
-ARTICLE_EDITABLE_FIELDS = ("title", "outlet", "url", "language", "published_on", "text")
+            fields[claim.pk] += ["start", "end", "exact", "prefix", "suffix"]
+    return fields, ReanchorReport(**counts)
 
 
 @transaction.atomic
 def article_update(
-    *, article: Article, user: AbstractBaseUser | None, changes: Mapping[str, Any]
+    *,
+    article: Article,
+    user: AbstractBaseUser | None,
+    changes: Mapping[str, Any],
+    note: str = "",
 ) -> tuple[Article, ReanchorReport | None]:
-    """Change an article's details and, when ``text`` is among the changes, its text (every
-    claim is re-anchored: see ``article_update_text``). Returns the article and the
-    re-anchoring report (None when the text did not change)."""
+    """Change an article's details and, when ``text`` is among the changes, its text.
+
+    A new text re-anchors every claim on the article (``_reanchor``) and counts as a
+    change of each (version, history, its user). An article quoted by a published claim
+    changes only with ``note`` and the permission to correct (editors): each published
+    claim on it gets a correction with that note and is announced as corrected. One
+    quoted by a retracted claim no longer changes. Returns the article and the
+    re-anchoring report (None when the text did not change).
+    """
     require_permission(user, "claims.change_article", _("You may not change articles."))
     unknown = set(changes) - set(ARTICLE_EDITABLE_FIELDS)
     if unknown:
@@ -209,19 +276,49 @@ def article_update(
             _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
         )
     article = Article.objects.select_for_update().get(pk=article.pk)
-    details = {name: value for name, value in changes.items() if name != "text"}
-    if details:
-        for name, value in details.items():
-            setattr(article, name, value)
-        if "title" in details:
-            article.title = (article.title or "").strip() or _default_title(article.text)
-        full_clean(article)
-        article.save(update_fields=[*details, "updated_at"])
+    changed = article_changes(article=article, changes=changes)
+    if not changed:
+        return article, None
+    if "text" in changed and not changed["text"].strip():
+        raise InvalidInput(_("The article text is empty."))
+    note = (note or "").strip()
+    claims = _claims_quoting(article=article, user=user, note=note)
+    for name, value in changed.items():
+        setattr(article, name, value)
+    full_clean(article)
+    article.save(update_fields=[*changed, "updated_at"])
     report = None
-    if "text" in changes and normalise_text(changes["text"] or "") != article.text:
-        report = article_update_text(article=article, text=changes["text"], user=user)
-        article.refresh_from_db()
+    fields: dict[int, list[str]] = {}
+    if "text" in changed:
+        fields, report = _reanchor(claims, article.text)
+    for claim in claims:
+        published = claim.status == Claim.Status.PUBLISHED
+        if claim.pk not in fields and not published:
+            continue
+        if user is not None:
+            claim._history_user = user
+        if published:
+            correction = Correction(claim=claim, note=note, created_by=user)
+            full_clean(correction)
+            correction.save()
+            claim._change_reason = change_reason(f"correction of the article: {note}")
+            announce_on_commit(claim.pk, "corrected")
+        else:
+            claim._change_reason = f"re-anchored: {claim.anchor_status}"
+        # The row is locked (``_claims_quoting``); the quote the user saw may have moved.
+        bump_version(claim, *fields.get(claim.pk, ()))
     return article, report
+
+
+@transaction.atomic
+def article_update_text(
+    *, article: Article, text: str, user: AbstractBaseUser | None = None, note: str = ""
+) -> ReanchorReport:
+    """Replace an article's text and re-anchor every claim on it: ``article_update`` with
+    the text alone (same rules). An unchanged text re-anchors nothing (a report of zeros).
+    """
+    _article, report = article_update(article=article, user=user, changes={"text": text}, note=note)
+    return report if report is not None else ReanchorReport()
 
 
 # --- Speakers ---------------------------------------------------------------------------
@@ -368,10 +465,23 @@ def claim_update(
     claim = lock_claim(claim)
     check_version(claim, version)
     if claim.status not in (Claim.Status.DRAFT, Claim.Status.IN_REVIEW):
-        raise InvalidInput(_("A published claim is changed through a correction."))
+        # The wording is ClaimReview's claimReviewed; quote, speaker and attribution are on
+        # the public page. None of them changes once public (a correction changes the
+        # verdict; the quote moves only with a corrected article text).
+        raise InvalidInput(
+            _(
+                "This claim is public (%(status)s): its wording, speaker, attribution and "
+                "date no longer change. A published verdict is changed through a "
+                "correction with a public note."
+            )
+            % {"status": claim.get_status_display()}
+        )
     for field, value in changes.items():
         setattr(claim, field, value)
     full_clean(claim, exclude=["slug"])
+    if user is not None:
+        # Four eyes reads who changed the public fields from the history.
+        claim._history_user = user
     bump_version(claim, *changes)
     return claim
 
@@ -407,6 +517,8 @@ def verdict_update(
     verdict.explanation = explanation
     if verdict.author_id is None and user is not None:
         verdict.author = user
+    if user is not None:
+        verdict._history_user = user
     full_clean(verdict)
     verdict.save()
     bump_version(claim)

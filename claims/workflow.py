@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from .errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 from .guards import bump_version, check_version, full_clean, lock_claim, require_permission
+from .guards import change_reason as _reason
 from .models import Claim, Correction, Rating, Verdict
 from .selectors import claim_changes_since
 from .services import VERDICT_FIELDS
@@ -31,9 +32,6 @@ from .wording import publish_warnings
 
 logger = logging.getLogger(__name__)
 
-# simple_history keeps change reasons in a 100-character column.
-_REASON_MAX = 100
-
 
 @dataclass(frozen=True)
 class Published:
@@ -41,10 +39,6 @@ class Published:
 
     claim: Claim
     warnings: list[str] = field(default_factory=list)
-
-
-def _reason(text: str) -> str:
-    return text if len(text) <= _REASON_MAX else text[: _REASON_MAX - 1] + "…"
 
 
 def _locked(claim: Claim, version: int | None) -> Claim:
@@ -123,9 +117,61 @@ def _is_own_verdict(verdict: Verdict, user: AbstractBaseUser) -> bool:
     return verdict.history.filter(history_user_id=user.pk).exists()
 
 
+def _public_claim_fields() -> dict[str, tuple[str, ...]]:
+    """The claim's fields that go public, by what a reader sees: the wording is
+    ClaimReview's claimReviewed, the quote (its span in the article) and the speaker and
+    attribution are on the verdict page. Built per call so the names are translated."""
+    return {
+        _("wording"): ("claim",),
+        _("quote"): ("start", "end", "exact", "prefix", "suffix"),
+        _("speaker"): ("speaker_id",),
+        _("attribution"): ("attribution", "stated_on"),
+    }
+
+
+def _own_claim_changes(claim: Claim, user: AbstractBaseUser) -> list[str]:
+    """What of the claim's public fields ``user`` set, by the claim's history: each record
+    ``user`` saved is compared with the one before it (the first one is the creation)."""
+    groups = _public_claim_fields()
+    names = [name for fields in groups.values() for name in fields]
+    changed: set[str] = set()
+    previous = None
+    for record in claim.history.order_by("history_date", "history_id").values(
+        "history_user_id", *names
+    ):
+        if record["history_user_id"] == user.pk:
+            changed |= {n for n in names if previous is None or record[n] != previous[n]}
+        previous = record
+    return [label for label, fields in groups.items() if changed & set(fields)]
+
+
+def _four_eyes(claim: Claim, verdict: Verdict, user: AbstractBaseUser) -> None:
+    """Refuse ``user`` who made or changed anything this publication makes public: the
+    claim (created it; its wording, quote, speaker or attribution) or the verdict.
+
+    ``created_by`` and the verdict's history are checked first (cheap); the claim's
+    history only then. A history record without a user (the system) is nobody's.
+    """
+    if settings.FACTCHECK_ALLOW_SELF_PUBLISH:
+        return
+    if claim.created_by_id == user.pk:
+        raise NotAllowed(_("Four eyes: you created this claim, so another editor must publish it."))
+    if _is_own_verdict(verdict, user):
+        raise NotAllowed(
+            _("Four eyes: you wrote or edited this verdict, so another editor must publish it.")
+        )
+    changed = _own_claim_changes(claim, user)
+    if changed:
+        raise NotAllowed(
+            _("Four eyes: you changed this claim's %(fields)s, so another editor must publish it.")
+            % {"fields": ", ".join(changed)}
+        )
+
+
 @transaction.atomic
 def claim_publish(*, claim: Claim, user: AbstractBaseUser | None, version: int | None) -> Published:
-    """Publish a claim in review (editors; not one's own verdict unless the setting allows).
+    """Publish a claim in review (editors; four eyes: not a claim or verdict one made or
+    changed, unless the setting allows).
 
     Returns the claim and the ClaimReview warnings the editor should see.
     """
@@ -140,10 +186,7 @@ def claim_publish(*, claim: Claim, user: AbstractBaseUser | None, version: int |
         )
     verdict = _verdict(claim)
     _require_complete(verdict)
-    if not settings.FACTCHECK_ALLOW_SELF_PUBLISH and _is_own_verdict(verdict, user):
-        raise NotAllowed(
-            _("Four eyes: you wrote or edited this verdict, so another editor must publish it.")
-        )
+    _four_eyes(claim, verdict, user)
     now = timezone.now()
     verdict.reviewer = user
     verdict.published_at = verdict.published_at or now

@@ -9,12 +9,12 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
-from claims import anchoring, services
+from claims import anchoring, selectors, services
 from claims.models import Article, Claim, Correction, Rating, RatingScale, Speaker, Verdict
 
 from .errors import DeskErrorMessages
+from .history import ReadOnlyHistoryAdmin, viewing_history
 from .sources import CitationInline, CitedSourcesFlagMixin, SourcesFlaggedFilter
 from .split import SplitViewMixin
 from .workflow import WorkflowViewsMixin
@@ -35,7 +35,48 @@ def status_badge(claim: Claim) -> str:
 # --- Articles ---------------------------------------------------------------------------
 
 
-class ArticleAdmin(SplitViewMixin, DeskErrorMessages, SimpleHistoryAdmin):
+class ArticleCorrectionForm(forms.ModelForm):
+    """The article form of an editor when published fact-checks quote the article: any
+    change is a correction of each of them, with one public note."""
+
+    correction_note = forms.CharField(
+        label=_("Public correction note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
+        help_text=_(
+            "Shown with its date on the page of every published fact-check that quotes "
+            "this article: say what changed."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        # The instance still holds the saved values here (the model is updated after).
+        self.public_changes = services.article_changes(
+            article=self.instance,
+            changes={
+                name: cleaned[name]
+                for name in self.changed_data
+                if name in services.ARTICLE_EDITABLE_FIELDS and name in cleaned
+            },
+        )
+        if self.public_changes and not (cleaned.get("correction_note") or "").strip():
+            self.add_error(
+                "correction_note",
+                _(
+                    "Published fact-checks quote this article: say in a public correction "
+                    "note what changed; it is shown on each of their pages."
+                ),
+            )
+        return cleaned
+
+
+# How a user may change an article, by the claims that quote it (``services.article_update``
+# is the rule; the form only shows it).
+_FREE, _CORRECT, _EDITORS_ONLY, _RETRACTED = "free", "correct", "editors only", "retracted"
+
+
+class ArticleAdmin(SplitViewMixin, DeskErrorMessages, ReadOnlyHistoryAdmin):
     list_display = (
         "title",
         "outlet",
@@ -54,6 +95,59 @@ class ArticleAdmin(SplitViewMixin, DeskErrorMessages, SimpleHistoryAdmin):
         (_("Text"), {"fields": ("text",)}),
         (_("Record"), {"fields": ("created_by", "created_at", "updated_at")}),
     )
+
+    def _rule(self, request, obj: Article | None) -> str:
+        if obj is None or viewing_history(request):
+            return _FREE
+        statuses = selectors.article_public_statuses(article_id=obj.pk)
+        if Claim.Status.RETRACTED in statuses:
+            return _RETRACTED
+        if Claim.Status.PUBLISHED in statuses:
+            if request.user.has_perm(services.ARTICLE_CORRECT_PERMISSION):
+                return _CORRECT
+            return _EDITORS_ONLY
+        return _FREE
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if self._rule(request, obj) in (_EDITORS_ONLY, _RETRACTED):
+            readonly += tuple(f for f in services.ARTICLE_EDITABLE_FIELDS if f not in readonly)
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        rule = self._rule(request, obj)
+        if rule == _CORRECT:
+            description = _(
+                "Published fact-checks quote this article: a change to it is published as a "
+                "correction of each of them, with the note below."
+            )
+            fieldsets.append(
+                (
+                    _("Public correction"),
+                    {"fields": ("correction_note",), "description": description},
+                )
+            )
+        elif rule in (_EDITORS_ONLY, _RETRACTED):
+            description = (
+                _(
+                    "Published fact-checks quote this article: only an editor can change it, "
+                    "with a public correction note."
+                )
+                if rule == _EDITORS_ONLY
+                else _(
+                    "A retracted fact-check quotes this article, and its page stays as it "
+                    "was when it was retracted: the article can no longer be changed."
+                )
+            )
+            name, options = fieldsets[0]
+            fieldsets[0] = (name, {**options, "description": description})
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._rule(request, obj) == _CORRECT:
+            kwargs["form"] = ArticleCorrectionForm
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_total=Count("claims"))
@@ -88,7 +182,21 @@ class ArticleAdmin(SplitViewMixin, DeskErrorMessages, SimpleHistoryAdmin):
             for name in form.changed_data
             if name in services.ARTICLE_EDITABLE_FIELDS
         }
-        _article, report = services.article_update(article=obj, user=request.user, changes=changes)
+        _article, report = services.article_update(
+            article=obj,
+            user=request.user,
+            changes=changes,
+            note=form.cleaned_data.get("correction_note", ""),
+        )
+        if getattr(form, "public_changes", None):
+            self.message_user(
+                request,
+                _(
+                    "The change is published as a correction on every published fact-check "
+                    "that quotes this article."
+                ),
+                messages.SUCCESS,
+            )
         if report is not None:
             self.message_user(
                 request,
@@ -104,15 +212,16 @@ class ArticleAdmin(SplitViewMixin, DeskErrorMessages, SimpleHistoryAdmin):
 # --- Speakers ---------------------------------------------------------------------------
 
 
-class SpeakerAdmin(DeskErrorMessages, SimpleHistoryAdmin):
+class SpeakerAdmin(DeskErrorMessages, ReadOnlyHistoryAdmin):
     list_display = ("name", "kind", "description", "alias_list", "wikidata_id", "claim_count")
     list_filter = ("kind",)
     search_fields = ("name", "slug", "aliases", "description", "wikidata_id")
     ordering = ("name",)
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
         # The slug is the public speaker page's address: made once, from the name.
-        return ("slug",) if obj is not None else ()
+        return (*readonly, "slug") if obj is not None and "slug" not in readonly else readonly
 
     def get_exclude(self, request, obj=None):
         return ("slug",) if obj is None else ()
@@ -293,7 +402,9 @@ class LanguageFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ClaimAdmin(CitedSourcesFlagMixin, WorkflowViewsMixin, DeskErrorMessages, SimpleHistoryAdmin):
+class ClaimAdmin(
+    CitedSourcesFlagMixin, WorkflowViewsMixin, DeskErrorMessages, ReadOnlyHistoryAdmin
+):
     list_display = (
         "claim",
         "speaker",
@@ -351,12 +462,15 @@ class ClaimAdmin(CitedSourcesFlagMixin, WorkflowViewsMixin, DeskErrorMessages, S
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
         if obj is None:
-            return ()
-        readonly = self.readonly_change_fields
+            return readonly
+        readonly += self.readonly_change_fields
         if obj.status not in (Claim.Status.DRAFT, Claim.Status.IN_REVIEW):
-            readonly = (*readonly, "claim", "speaker", "attribution", "stated_on")
-        return readonly
+            # Public: wording, speaker and attribution change only through the workflow
+            # (``services.claim_update`` refuses them too).
+            readonly += ("claim", "speaker", "attribution", "stated_on")
+        return tuple(dict.fromkeys(readonly))
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -494,7 +608,11 @@ class ClaimAdmin(CitedSourcesFlagMixin, WorkflowViewsMixin, DeskErrorMessages, S
         return None
 
 
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(ReadOnlyHistoryAdmin):
+    """Verdicts to look up and their history; a verdict is written on its claim's page
+    (``ClaimAdmin``, through ``services.verdict_update``) and corrected through the
+    workflow, never saved here."""
+
     list_display = (
         "claim",
         "rating",
@@ -526,6 +644,13 @@ class VerdictAdmin(SimpleHistoryAdmin):
         # A verdict belongs to a claim and is edited there.
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleted with its claim only: a published verdict is retracted, never deleted.
+        return False
+
 
 class CorrectionAdmin(admin.ModelAdmin):
     list_display = ("claim", "note", "created_by", "created_at")
@@ -535,6 +660,13 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Corrections are written through the correct action on a published claim.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # A public note, as published: it is never edited afterwards.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
