@@ -5,22 +5,15 @@ the row lock and the version the user saw (optimistic locking), model validation
 into a domain error, and the version bump that goes with every change of a claim.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput, NotAllowed, StaleVersion
 from .models import Claim
-
-# simple_history keeps change reasons in a 100-character column.
-_REASON_MAX = 100
-
-
-def change_reason(text: str) -> str:
-    """``text`` cut to fit the history's change reason column."""
-    return text if len(text) <= _REASON_MAX else text[: _REASON_MAX - 1] + "…"
+from .typing import DeskUser
 
 
 def validation_message(error: ValidationError) -> str:
@@ -40,7 +33,15 @@ def full_clean(instance: Any, **kwargs: Any) -> None:
         raise InvalidInput(validation_message(error)) from error
 
 
-def require_permission(user: AbstractBaseUser | None, permission: str, message: str) -> None:
+def require_known_fields(changes: Iterable[str], allowed: Iterable[str], message: str = "") -> None:
+    """Refuse a change naming fields outside ``allowed``; ``message`` has a %s for them."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        text = message or _("These fields cannot be changed here: %s")
+        raise InvalidInput(text % ", ".join(sorted(unknown)))
+
+
+def require_permission(user: DeskUser | None, permission: str, message: str) -> None:
     """Refuse with ``message`` unless ``user`` has ``permission`` (``None``: the system)."""
     if user is not None and not user.has_perm(permission):
         raise NotAllowed(message)

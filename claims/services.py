@@ -14,7 +14,7 @@ from typing import Any
 
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -24,14 +24,16 @@ from .defaults import EDITOR_GROUP, FACT_CHECKER_GROUP, sync_desk_groups
 from .errors import InvalidInput
 from .guards import (
     bump_version,
-    change_reason,
     check_version,
     full_clean,
     lock_claim,
+    require_known_fields,
     require_permission,
 )
+from .history import set_change_reason, set_history_user
 from .models import Article, Claim, Correction, DismissedSuggestion, Rating, Speaker, Verdict
 from .signals import announce_on_commit
+from .typing import DeskUser
 
 User = get_user_model()
 
@@ -39,7 +41,7 @@ MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 _DATE_LINE_RE = re.compile(r"^\s*date\s+([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)\b\s*")
 
 
-def _unique_slug(model: type, base: str, *, max_length: int) -> str:
+def _unique_slug(model: type[Claim] | type[Speaker], base: str, *, max_length: int) -> str:
     root = (slugify(base) or "x")[: max_length - 7].strip("-") or "x"
     slug = root
     while model.objects.filter(slug=slug).exists():
@@ -77,7 +79,7 @@ def article_create(
     outlet: str = "",
     url: str = "",
     published_on: str = "",
-    created_by: AbstractBaseUser | None = None,
+    created_by: DeskUser | None = None,
 ) -> Article:
     text = normalise_text(text or "")
     if not text.strip():
@@ -138,7 +140,7 @@ def article_import_file(
     language: str = "de",
     title: str = "",
     outlet: str = "",
-    created_by: AbstractBaseUser | None = None,
+    created_by: DeskUser | None = None,
 ) -> Article:
     published_on, text = read_article_file(path)
     return article_create(
@@ -184,7 +186,7 @@ def article_changes(*, article: Article, changes: Mapping[str, Any]) -> dict[str
     return effective
 
 
-def _claims_quoting(*, article: Article, user: AbstractBaseUser | None, note: str) -> list[Claim]:
+def _claims_quoting(*, article: Article, user: DeskUser | None, note: str) -> list[Claim]:
     """Every claim on ``article``, locked, once a change of the article is allowed.
 
     Everything of an article shows on the public pages of the claims that quote it (the
@@ -256,7 +258,7 @@ def _reanchor(claims: list[Claim], text: str) -> tuple[dict[int, list[str]], Rea
 def article_update(
     *,
     article: Article,
-    user: AbstractBaseUser | None,
+    user: DeskUser | None,
     changes: Mapping[str, Any],
     note: str = "",
 ) -> tuple[Article, ReanchorReport | None]:
@@ -270,11 +272,7 @@ def article_update(
     re-anchoring report (None when the text did not change).
     """
     require_permission(user, "claims.change_article", _("You may not change articles."))
-    unknown = set(changes) - set(ARTICLE_EDITABLE_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
-        )
+    require_known_fields(changes, ARTICLE_EDITABLE_FIELDS)
     article = Article.objects.select_for_update().get(pk=article.pk)
     changed = article_changes(article=article, changes=changes)
     if not changed:
@@ -296,15 +294,15 @@ def article_update(
         if claim.pk not in fields and not published:
             continue
         if user is not None:
-            claim._history_user = user
+            set_history_user(claim, user)
         if published:
             correction = Correction(claim=claim, note=note, created_by=user)
             full_clean(correction)
             correction.save()
-            claim._change_reason = change_reason(f"correction of the article: {note}")
+            set_change_reason(claim, f"correction of the article: {note}")
             announce_on_commit(claim.pk, "corrected")
         else:
-            claim._change_reason = f"re-anchored: {claim.anchor_status}"
+            set_change_reason(claim, f"re-anchored: {claim.anchor_status}")
         # The row is locked (``_claims_quoting``); the quote the user saw may have moved.
         bump_version(claim, *fields.get(claim.pk, ()))
     return article, report
@@ -312,7 +310,7 @@ def article_update(
 
 @transaction.atomic
 def article_update_text(
-    *, article: Article, text: str, user: AbstractBaseUser | None = None, note: str = ""
+    *, article: Article, text: str, user: DeskUser | None = None, note: str = ""
 ) -> ReanchorReport:
     """Replace an article's text and re-anchor every claim on it: ``article_update`` with
     the text alone (same rules). An unchanged text re-anchors nothing (a report of zeros).
@@ -356,18 +354,14 @@ SPEAKER_EDITABLE_FIELDS = ("name", "kind", "aliases", "description", "wikidata_i
 
 @transaction.atomic
 def speaker_update(
-    *, speaker: Speaker, user: AbstractBaseUser | None, changes: Mapping[str, Any]
+    *, speaker: Speaker, user: DeskUser | None, changes: Mapping[str, Any]
 ) -> Speaker:
     """Change a speaker's name, kind, aliases, description, Wikidata id or pronoun.
 
     The slug (the public speaker page's address) stays as it was created.
     """
     require_permission(user, "claims.change_speaker", _("You may not change speakers."))
-    unknown = set(changes) - set(SPEAKER_EDITABLE_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
-        )
+    require_known_fields(changes, SPEAKER_EDITABLE_FIELDS)
     speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
     for name, value in changes.items():
         if name == "name":
@@ -409,8 +403,8 @@ def claim_create_from_span(
     attribution: str = Claim.Attribution.DIRECT,
     stated_on: str = "",
     exact: str | None = None,
-    created_by: AbstractBaseUser | None = None,
-    assignee: AbstractBaseUser | None = None,
+    created_by: DeskUser | None = None,
+    assignee: DeskUser | None = None,
 ) -> Claim:
     """Create a draft claim anchored to ``article.text[start:end]``.
 
@@ -453,15 +447,11 @@ CLAIM_EDITABLE_FIELDS = ("claim", "speaker", "attribution", "stated_on", "assign
 
 @transaction.atomic
 def claim_update(
-    *, claim: Claim, user: AbstractBaseUser | None, version: int | None, changes: dict[str, Any]
+    *, claim: Claim, user: DeskUser | None, version: int | None, changes: dict[str, Any]
 ) -> Claim:
     """Change the wording, speaker, attribution, date or assignee of an unpublished claim."""
     require_permission(user, "claims.change_claim", _("You may not change claims."))
-    unknown = set(changes) - set(CLAIM_EDITABLE_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be changed here: %s") % ", ".join(sorted(unknown))
-        )
+    require_known_fields(changes, CLAIM_EDITABLE_FIELDS)
     claim = lock_claim(claim)
     check_version(claim, version)
     if claim.status not in (Claim.Status.DRAFT, Claim.Status.IN_REVIEW):
@@ -481,7 +471,7 @@ def claim_update(
     full_clean(claim, exclude=["slug"])
     if user is not None:
         # Four eyes reads who changed the public fields from the history.
-        claim._history_user = user
+        set_history_user(claim, user)
     bump_version(claim, *changes)
     return claim
 
@@ -493,7 +483,7 @@ VERDICT_FIELDS = ("rating", "headline", "summary", "explanation")
 def verdict_update(
     *,
     claim: Claim,
-    user: AbstractBaseUser | None,
+    user: DeskUser | None,
     version: int | None,
     rating: Rating | None,
     headline: str,
@@ -518,7 +508,7 @@ def verdict_update(
     if verdict.author_id is None and user is not None:
         verdict.author = user
     if user is not None:
-        verdict._history_user = user
+        set_history_user(verdict, user)
     full_clean(verdict)
     verdict.save()
     bump_version(claim)
@@ -562,7 +552,7 @@ def desk_user_create(*, username: str, role: str, password: str | None = None) -
 
 @transaction.atomic
 def suggestion_dismiss(
-    *, article: Article, start: int, end: int, user: AbstractBaseUser | None = None
+    *, article: Article, start: int, end: int, user: DeskUser | None = None
 ) -> DismissedSuggestion:
     """Mark a suggested span as not a claim; it is not suggested again."""
     require_permission(user, "claims.add_claim", _("You may not work on claims."))

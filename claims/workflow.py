@@ -16,18 +16,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
-from .guards import bump_version, check_version, full_clean, lock_claim, require_permission
-from .guards import change_reason as _reason
+from .guards import (
+    bump_version,
+    check_version,
+    full_clean,
+    lock_claim,
+    require_known_fields,
+    require_permission,
+)
+from .history import set_change_reason
 from .models import Claim, Correction, Rating, Verdict
 from .selectors import claim_changes_since
 from .services import VERDICT_FIELDS
 from .signals import announce_on_commit
+from .typing import DeskUser
 from .wording import publish_warnings
 
 logger = logging.getLogger(__name__)
@@ -44,10 +51,12 @@ class Published:
 def _locked(claim: Claim, version: int | None) -> Claim:
     """Lock the row and check the version; a conflict says what changed meanwhile."""
     locked = lock_claim(claim)
+    if version is None:
+        return locked
     try:
         check_version(locked, version)
     except StaleVersion as error:
-        error.details["changes"] = claim_changes_since(locked, int(version))
+        error.details["changes"] = claim_changes_since(locked, version)
         raise
     return locked
 
@@ -75,7 +84,7 @@ def _require_complete(verdict: Verdict) -> None:
 
 
 @transaction.atomic
-def claim_submit(*, claim: Claim, user: AbstractBaseUser | None, version: int | None) -> Claim:
+def claim_submit(*, claim: Claim, user: DeskUser | None, version: int | None) -> Claim:
     """Send a draft with a complete verdict to review (fact-checkers and editors)."""
     require_permission(user, _rule("submit").permission, _("You may not submit claims for review."))
     claim = _locked(claim, version)
@@ -85,14 +94,14 @@ def claim_submit(*, claim: Claim, user: AbstractBaseUser | None, version: int | 
         )
     _require_complete(_verdict(claim))
     claim.status = Claim.Status.IN_REVIEW
-    claim._change_reason = "submitted for review"
+    set_change_reason(claim, "submitted for review")
     bump_version(claim, "status")
     return claim
 
 
 @transaction.atomic
 def claim_request_changes(
-    *, claim: Claim, user: AbstractBaseUser | None, version: int | None, note: str = ""
+    *, claim: Claim, user: DeskUser | None, version: int | None, note: str = ""
 ) -> Claim:
     """Send a claim in review back to its draft (editors); ``note`` says what to change."""
     require_permission(
@@ -105,16 +114,16 @@ def claim_request_changes(
         )
     claim.status = Claim.Status.DRAFT
     note = (note or "").strip()
-    claim._change_reason = _reason(f"changes requested: {note}" if note else "changes requested")
+    set_change_reason(claim, f"changes requested: {note}" if note else "changes requested")
     bump_version(claim, "status")
     return claim
 
 
-def _is_own_verdict(verdict: Verdict, user: AbstractBaseUser) -> bool:
+def _is_own_verdict(verdict: Verdict, user: DeskUser) -> bool:
     """Did ``user`` write this verdict or change its text at any point?"""
     if verdict.author_id == user.pk:
         return True
-    return verdict.history.filter(history_user_id=user.pk).exists()
+    return bool(verdict.history.filter(history_user_id=user.pk).exists())
 
 
 def _public_claim_fields() -> dict[str, tuple[str, ...]]:
@@ -129,7 +138,7 @@ def _public_claim_fields() -> dict[str, tuple[str, ...]]:
     }
 
 
-def _own_claim_changes(claim: Claim, user: AbstractBaseUser) -> list[str]:
+def _own_claim_changes(claim: Claim, user: DeskUser) -> list[str]:
     """What of the claim's public fields ``user`` set, by the claim's history: each record
     ``user`` saved is compared with the one before it (the first one is the creation)."""
     groups = _public_claim_fields()
@@ -145,7 +154,7 @@ def _own_claim_changes(claim: Claim, user: AbstractBaseUser) -> list[str]:
     return [label for label, fields in groups.items() if changed & set(fields)]
 
 
-def _four_eyes(claim: Claim, verdict: Verdict, user: AbstractBaseUser) -> None:
+def _four_eyes(claim: Claim, verdict: Verdict, user: DeskUser) -> None:
     """Refuse ``user`` who made or changed anything this publication makes public: the
     claim (created it; its wording, quote, speaker or attribution) or the verdict.
 
@@ -169,7 +178,7 @@ def _four_eyes(claim: Claim, verdict: Verdict, user: AbstractBaseUser) -> None:
 
 
 @transaction.atomic
-def claim_publish(*, claim: Claim, user: AbstractBaseUser | None, version: int | None) -> Published:
+def claim_publish(*, claim: Claim, user: DeskUser | None, version: int | None) -> Published:
     """Publish a claim in review (editors; four eyes: not a claim or verdict one made or
     changed, unless the setting allows).
 
@@ -190,14 +199,15 @@ def claim_publish(*, claim: Claim, user: AbstractBaseUser | None, version: int |
     now = timezone.now()
     verdict.reviewer = user
     verdict.published_at = verdict.published_at or now
-    verdict._change_reason = "published"
+    set_change_reason(verdict, "published")
     verdict.save(update_fields=["reviewer", "published_at", "updated_at"])
     claim.status = Claim.Status.PUBLISHED
     claim.published_at = claim.published_at or now
-    claim._change_reason = "published"
+    set_change_reason(claim, "published")
     bump_version(claim, "status", "published_at")
     announce_on_commit(claim.pk, "published")
     rating = verdict.rating
+    assert rating is not None  # _require_complete refused a verdict without one
     return Published(
         claim=claim,
         warnings=publish_warnings(claim.claim, [rating.label_de, rating.label_en]),
@@ -205,11 +215,7 @@ def claim_publish(*, claim: Claim, user: AbstractBaseUser | None, version: int |
 
 
 def _clean_corrections(verdict: Verdict, changes: Mapping[str, Any]) -> dict[str, Any]:
-    unknown = set(changes) - set(VERDICT_FIELDS)
-    if unknown:
-        raise InvalidInput(
-            _("These fields cannot be corrected here: %s") % ", ".join(sorted(unknown))
-        )
+    require_known_fields(changes, VERDICT_FIELDS, _("These fields cannot be corrected here: %s"))
     if "rating" in changes and not isinstance(changes["rating"], Rating):
         raise InvalidInput(_("A corrected verdict needs a rating."))
     return {
@@ -224,7 +230,7 @@ def _clean_corrections(verdict: Verdict, changes: Mapping[str, Any]) -> dict[str
 def claim_correct(
     *,
     claim: Claim,
-    user: AbstractBaseUser | None,
+    user: DeskUser | None,
     version: int | None,
     note: str,
     changes: Mapping[str, Any] | None = None,
@@ -255,12 +261,12 @@ def claim_correct(
             setattr(verdict, name, value)
         full_clean(verdict)
         _require_complete(verdict)
-        verdict._change_reason = _reason(f"correction: {note}")
+        set_change_reason(verdict, f"correction: {note}")
         verdict.save(update_fields=[*changed, "updated_at"])
     correction = Correction(claim=claim, note=note, created_by=user)
     full_clean(correction)
     correction.save()
-    claim._change_reason = _reason(f"correction: {note}")
+    set_change_reason(claim, f"correction: {note}")
     bump_version(claim)
     announce_on_commit(claim.pk, "corrected")
     return correction
@@ -268,7 +274,7 @@ def claim_correct(
 
 @transaction.atomic
 def claim_retract(
-    *, claim: Claim, user: AbstractBaseUser | None, version: int | None, reason: str
+    *, claim: Claim, user: DeskUser | None, version: int | None, reason: str
 ) -> Claim:
     """Retract a published verdict (editors). Its page stays, with the reason."""
     require_permission(user, _rule("retract").permission, _("Only editors can retract verdicts."))
@@ -284,7 +290,7 @@ def claim_retract(
     claim.status = Claim.Status.RETRACTED
     claim.retracted_at = timezone.now()
     claim.retraction_reason = reason
-    claim._change_reason = _reason(f"retracted: {reason}")
+    set_change_reason(claim, f"retracted: {reason}")
     bump_version(claim, "status", "retracted_at", "retraction_reason")
     announce_on_commit(claim.pk, "retracted")
     return claim
@@ -308,7 +314,7 @@ class Transition:
     permission: str
     service: Callable[..., Any]
 
-    def allows(self, claim: Claim, user: AbstractBaseUser) -> bool:
+    def allows(self, claim: Claim, user: DeskUser) -> bool:
         """May ``user`` take this action on ``claim`` now (status and permission)?"""
         return claim.status in self.from_statuses and user.has_perm(self.permission)
 
@@ -336,6 +342,6 @@ def _rule(action: str) -> Transition:
     return TRANSITIONS[action]
 
 
-def transitions_allowed(claim: Claim, user: AbstractBaseUser) -> list[Transition]:
+def transitions_allowed(claim: Claim, user: DeskUser) -> list[Transition]:
     """The actions ``user`` may take on ``claim`` now, in the table's order."""
     return [rule for rule in TRANSITIONS.values() if rule.allows(claim, user)]
