@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps as django_apps
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -522,7 +523,8 @@ ROLES = {"fact-checker": FACT_CHECKER_GROUP, "editor": EDITOR_GROUP}
 
 @transaction.atomic
 def desk_user_create(*, username: str, role: str, password: str | None = None) -> tuple[Any, str]:
-    """Create a staff user in the role's group; returns (user, password)."""
+    """Create a staff user in the role's group; returns (user, password). The password
+    (given, or generated) must pass ``AUTH_PASSWORD_VALIDATORS``."""
     if role not in ROLES:
         raise InvalidInput(
             _("Unknown role %(role)s; use one of: %(roles)s")
@@ -536,6 +538,11 @@ def desk_user_create(*, username: str, role: str, password: str | None = None) -
     password = password or secrets.token_urlsafe(12)
     user = User(username=username, is_staff=True)
     full_clean(user, exclude=["password"])
+    try:
+        # AUTH_PASSWORD_VALIDATORS, as the admin's password forms apply them.
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
     user.set_password(password)
     user.save()
     group = Group.objects.filter(name=ROLES[role]).first()

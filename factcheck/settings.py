@@ -6,6 +6,9 @@ With no environment at all the desk runs on the embedded default: SQLite under
 Production differs only by environment variables.
 """
 
+import contextlib
+import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,8 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "rest_framework_api_key",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
@@ -73,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "factcheck.urls"
@@ -100,10 +106,27 @@ WSGI_APPLICATION = "factcheck.wsgi.application"
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'desk.sqlite3'}"),
 }
+
+
+def _private_database_file(path: Path) -> None:
+    """Make the SQLite file readable by the desk's user only (it holds password hashes,
+    webhook secrets and sessions): created with mode 600 before SQLite opens it (SQLite
+    gives its -wal, -shm and -journal files the database file's mode), and an existing
+    file from an older desk tightened to 600."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    for name in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        # Gone: nothing to protect; another user's file: theirs to protect.
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if name.stat().st_mode & 0o077:
+                name.chmod(0o600)
+
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default must work in a fresh clone, where var/ does not exist yet.
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
-        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        _private_database_file(Path(DATABASES["default"]["NAME"]))
     # WAL lets the in-process task runner and the web requests read while one writes.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -146,6 +169,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before the next backend hashes a password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one user name,
+# or from one address, that name or address is refused until LOGIN_COOLOFF_MINUTES have
+# passed since its last failure (failing again while locked starts the wait anew).
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_CLIENT_IP_CALLABLE = "factcheck.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "newsdesk.admin.auth.lockout_response"
+# Not on: a successful login would clear the failures of its address too, so anyone with
+# an account could reset the count between guesses at a colleague's password.
+AXES_RESET_ON_SUCCESS = False
+# Behind a proxy (SECURE_PROXY_SSL_HEADER): proxies of ours between the one in front and
+# the desk, skipped when reading the client's address from X-Forwarded-For
+# (factcheck/addresses.py). Comma-separated CIDRs.
+TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="de")
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
@@ -195,7 +240,7 @@ SECURE_CSP = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "partners.api.authentication.StaffTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -226,6 +271,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+# Staff API tokens (django-rest-knox): stored as SHA-512 hashes, sent as
+# "Authorization: Token <token>"; made by `manage.py create_api_token USER [--days N]`.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTO_REFRESH": False}
+# Failed API credentials (staff tokens, partner keys) per client address: after this many
+# in a window of this many minutes, the address gets 429 until the window ends.
+API_AUTH_FAILURE_LIMIT = env.int("API_AUTH_FAILURE_LIMIT", default=20)
+API_AUTH_FAILURE_MINUTES = env.int("API_AUTH_FAILURE_MINUTES", default=10)
 # Partner API keys (djangorestframework-api-key): read from "Authorization: Api-Key <key>",
 # the library's default, so API_KEY_CUSTOM_HEADER stays unset on purpose.
 # Webhook deliveries to partners: attempts in all, and the backoff between them (the
@@ -302,5 +355,7 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "trafilatura": {"level": "WARNING"},
         "htmldate": {"level": "WARNING"},
+        # Failed logins and lockouts are warnings; its INFO lines are per request.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -1,12 +1,16 @@
 """Admin for partners: API keys, webhooks and the webhook delivery log.
 
 Keys are created here or with ``manage.py create_partner_key``; the key is shown once.
+A new webhook's signing secret is shown once, on the page that answers the add.
 Revoking a key takes effect on the partner's next request. The delivery log is read-only:
 it is written by the delivery task.
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
@@ -89,12 +93,31 @@ class WebhookAdmin(DeskErrorMessages, admin.ModelAdmin):
             partner_key=obj.partner_key, url=obj.url, events=obj.events
         )
         obj.pk, obj.secret, obj.created_at = created.pk, created.secret, created.created_at
-        self.message_user(
-            request,
-            _("Signing secret for this endpoint (give it to the partner): %(secret)s")
-            % {"secret": created.secret},
-            messages.WARNING,
-        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """The new endpoint's signing secret, on the page that answers the add.
+
+        Not a redirect with a message: messages travel in a cookie (signed, not
+        encrypted) or the session, and a secret has no business in either. The page must
+        not be stored by any cache.
+        """
+        opts = self.opts
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Signing secret of the new webhook"),
+            "opts": opts,
+            "webhook": obj,
+            "secret": obj.secret,
+            "change_url": reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change", args=(obj.pk,)
+            ),
+            "add_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_add"),
+            "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+        }
+        response = TemplateResponse(request, "admin/partners/webhook/secret.html", context)
+        add_never_cache_headers(response)
+        patch_cache_control(response, no_store=True)
+        return response
 
 
 @admin.register(WebhookDelivery)

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from claims import services, workflow
 from claims.models import Article, Claim, Rating, Speaker
 from claims.suggestions import article_suggestions
+from partners.api.authentication import StaffTokenAuthentication
 from partners.api.filters import PageQuery, parse_query
 from partners.api.pagination import DeskCursorPagination
 from partners.api.parsers import StrictJSONParser
@@ -60,14 +61,15 @@ def _id(description: str) -> OpenApiParameter:
 
 
 CLAIM_ID = _id("The claim's id.")
-READ_ERRORS = errors(400, 401, 403)
-WRITE_ERRORS = errors(400, 401, 403, 404, 409, 415)
+# 429: too many failed tokens from the client's address (partners/api/throttling.py).
+READ_ERRORS = errors(400, 401, 403, 429)
+WRITE_ERRORS = errors(400, 401, 403, 404, 409, 415, 429)
 
 
 class DeskView(GenericAPIView):
     """Base of the desk API. ``required_permissions``: see ``HasDeskPermissions``."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [StaffTokenAuthentication, SessionAuthentication]
     permission_classes = [IsDeskStaff, HasDeskPermissions]
     parser_classes = [StrictJSONParser]
     pagination_class = DeskCursorPagination
@@ -143,7 +145,7 @@ class ArticleListView(DeskView):
         operation_id="desk_articles_create",
         summary="Import an article",
         request=ArticleCreateInput,
-        responses={201: DeskArticleDetailSerializer, **errors(400, 401, 403, 415)},
+        responses={201: DeskArticleDetailSerializer, **errors(400, 401, 403, 415, 429)},
     )
     def post(self, request: Request) -> Response:
         data = self.input(ArticleCreateInput)
@@ -166,7 +168,7 @@ class ArticleDetailView(DeskView):
         operation_id="desk_articles_retrieve",
         summary="An article with its text",
         parameters=[_id("The article's id.")],
-        responses={200: DeskArticleDetailSerializer, **errors(401, 403, 404)},
+        responses={200: DeskArticleDetailSerializer, **errors(401, 403, 404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response:
         return Response(DeskArticleDetailSerializer(_article(pk)).data)
@@ -184,7 +186,7 @@ class ArticleSuggestionsView(DeskView):
             "are already claims, or were dismissed, are not suggested."
         ),
         parameters=[_id("The article's id.")],
-        responses={200: SuggestionListSerializer, **errors(401, 403, 404)},
+        responses={200: SuggestionListSerializer, **errors(401, 403, 404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response:
         article = _article(pk)
@@ -217,7 +219,7 @@ class ClaimListView(DeskView):
         operation_id="desk_claims_create",
         summary="Create a draft claim from a span of an article",
         request=ClaimCreateInput,
-        responses={201: DeskClaimDetailSerializer, **errors(400, 401, 403, 415)},
+        responses={201: DeskClaimDetailSerializer, **errors(400, 401, 403, 415, 429)},
     )
     def post(self, request: Request) -> Response:
         data = self.input(ClaimCreateInput)
@@ -260,7 +262,7 @@ class ClaimDetailView(DeskView):
         operation_id="desk_claims_retrieve",
         summary="A claim in any state, with verdict, citations and corrections",
         parameters=[CLAIM_ID],
-        responses={200: DeskClaimDetailSerializer, **errors(401, 403, 404)},
+        responses={200: DeskClaimDetailSerializer, **errors(401, 403, 404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response:
         return _claim_response(pk)
@@ -293,7 +295,7 @@ class SourceDetailView(DeskView):
         operation_id="desk_sources_retrieve",
         summary="A source with its fetch state and snapshots (newest first)",
         parameters=[_id("The source's id.")],
-        responses={200: DeskSourceSerializer, **errors(401, 403, 404)},
+        responses={200: DeskSourceSerializer, **errors(401, 403, 404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response:
         source = selectors.desk_source(pk)

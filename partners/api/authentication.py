@@ -1,10 +1,16 @@
-"""Partner API keys: ``Authorization: Api-Key <prefix>.<secret>``.
+"""Partner API keys (``Authorization: Api-Key <prefix>.<secret>``) and staff API tokens
+(``Authorization: Token <token>``).
 
 Built on djangorestframework-api-key (its key format, SHA-512 hashing and
 ``get_from_key``), as an *authentication* class rather than the library's permission,
 so that the key is known to throttling (per-key rates) and to the permission classes.
 Validity is looked up on every request, never cached: a key revoked in the admin is
 refused on the next request.
+
+Staff tokens are django-rest-knox's: stored as SHA-512 hashes, each with an expiry (an
+expired token is refused and deleted). Both classes count failures per client address
+and refuse an address that has had too many (``throttling.auth_failures_check``) before
+they look at what it sent.
 """
 
 import re
@@ -12,14 +18,25 @@ import re
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 from partners import services as partner_services
 
 from ..models import PartnerKey
+from .throttling import auth_failure_record, auth_failures_check
 
 KEYWORD = "Api-Key"
+TOKEN_KEYWORD = "Token"  # noqa: S105  (knox's default AUTH_HEADER_PREFIX, no secret)
+
+
+def _sent(request, keyword: str) -> bool:
+    parts = get_authorization_header(request).split()
+    return bool(parts) and parts[0].lower() == keyword.lower().encode()
+
+
 # <prefix>.<secret> as the library generates them (8 and 32 alphanumeric characters);
 # anything else is refused before touching the database.
 _KEY_RE = re.compile(r"[A-Za-z0-9]{1,16}\.[A-Za-z0-9]{1,128}")
@@ -33,9 +50,17 @@ class PartnerKeyAuthentication(BaseAuthentication):
     """
 
     def authenticate(self, request):
-        parts = get_authorization_header(request).split()
-        if not parts or parts[0].lower() != KEYWORD.lower().encode():
+        if not _sent(request, KEYWORD):
             return None
+        auth_failures_check(request)
+        try:
+            return self._authenticate_key(request)
+        except exceptions.AuthenticationFailed:
+            auth_failure_record(request)
+            raise
+
+    def _authenticate_key(self, request):
+        parts = get_authorization_header(request).split()
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(
                 _("Invalid Authorization header: use “Api-Key <key>”.")
@@ -57,6 +82,41 @@ class PartnerKeyAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return f'{KEYWORD} realm="api"'
+
+
+class StaffTokenAuthentication(KnoxTokenAuthentication):
+    """A desk user's API token (``manage.py create_api_token``); ``request.auth`` is the
+    knox ``AuthToken``."""
+
+    def authenticate(self, request):
+        if not _sent(request, TOKEN_KEYWORD):
+            return None
+        auth_failures_check(request)
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            auth_failure_record(request)
+            raise
+
+    def authenticate_credentials(self, token: bytes):
+        try:
+            token.decode("ascii")  # knox decodes it as UTF-8 and fails with a 500 if not
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        return super().authenticate_credentials(token)
+
+    def authenticate_header(self, request) -> str:
+        return TOKEN_KEYWORD
+
+
+class StaffTokenScheme(OpenApiAuthenticationExtension):
+    target_class = StaffTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=TOKEN_KEYWORD
+        )
 
 
 class PartnerKeyScheme(OpenApiAuthenticationExtension):

@@ -30,7 +30,10 @@ ERRORS = {
     404: _error("No such resource (unpublished claims are not found either)."),
     409: _error("An illegal transition, or a stale version (`detail.current` holds the claim)."),
     415: _error("The body is not JSON (`Content-Type: application/json`)."),
-    429: _error("Too many requests for this key; see `Retry-After`."),
+    429: _error(
+        "Too many requests for this key, or too many failed keys or tokens from this "
+        "address; see `Retry-After`."
+    ),
 }
 
 
@@ -56,9 +59,13 @@ Published fact-checks for partners (`/api/v1/`) and the desk's workflow (`/api/v
 
 - **Partners**: `Authorization: Api-Key <key>` (a key from `manage.py create_partner_key`).
   Revoked keys are refused on the next request. Rate-limited per key: 429 with `Retry-After`.
-- **Staff**: `Authorization: Token <token>` (`manage.py drf_create_token USERNAME`) or a
+- **Staff**: `Authorization: Token <token>` (`manage.py create_api_token USERNAME [--days N]`:
+  shown once, stored hashed, expires after 90 days unless `--days` says otherwise) or a
   session (with the CSRF token for writes). Staff can use the partner API too; the desk API
   is for staff only, with the same permissions as the admin (Fact-checker, Editor).
+- **Failed keys and tokens** are counted per client address in windows of 10 minutes:
+  after 20 failures in a window (the defaults), every key or token from that address gets
+  429 until the window ends (`Retry-After` says when); other addresses are not affected.
 
 ## Errors
 

@@ -1,19 +1,70 @@
-"""Per-key rate limits that hold across web processes.
+"""Per-key rate limits, and limits on failed credentials, that hold across web processes.
 
 DRF's ``SimpleRateThrottle`` keeps a list of timestamps with a read-modify-write, so two
 processes can both let a request through. This counts each fixed window with the
 cache's atomic ``incr`` (Redis ``INCR`` in production): the limit holds however many
 processes share the cache. A fixed window can let through up to twice the rate across a
 window boundary, which is fine for fair use.
+
+Failed credentials (a wrong, revoked or expired partner key or staff token) are counted
+per client address the same way (``API_AUTH_FAILURE_LIMIT`` per
+``API_AUTH_FAILURE_MINUTES``); once an address has used up its failures, every key or
+token it sends is refused with 429 before anything is looked up, until the window ends.
+Addresses come from ``factcheck.addresses`` (``X-Forwarded-For`` only behind our proxy),
+never from DRF's ``get_ident``, which believes a client's ``X-Forwarded-For``.
 """
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache as default_cache
+from django.utils.translation import gettext
+from rest_framework.exceptions import Throttled
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
+from factcheck.addresses import client_address
+
 from ..models import PartnerKey
+
+
+def _count(key: str, duration: int) -> int:
+    """Add one to the counter ``key`` of the current ``duration``-second window."""
+    default_cache.add(key, 0, duration + 1)
+    try:
+        return default_cache.incr(key)
+    except ValueError:  # expired between add and incr
+        default_cache.set(key, 1, duration + 1)
+        return 1
+
+
+def _failure_window(request: Request) -> tuple[str, int, float]:
+    """The failure counter's key for the request's address, the limit, and the seconds
+    until its window ends."""
+    duration = max(1, settings.API_AUTH_FAILURE_MINUTES * 60)
+    now = time.time()
+    window = int(now // duration)
+    key = f"auth-failures:{client_address(request) or 'unknown'}:{window}"
+    return key, settings.API_AUTH_FAILURE_LIMIT, (window + 1) * duration - now
+
+
+def auth_failures_check(request: Request) -> None:
+    """Refuse (429) an address that has used up its failed credentials; call before
+    looking at the credential it sends."""
+    key, limit, wait = _failure_window(request)
+    if (default_cache.get(key) or 0) >= limit:
+        # DRF adds "Expected available in N seconds." to the message.
+        raise Throttled(
+            wait=max(1, wait),
+            detail=gettext("Too many failed attempts with API keys or tokens from your address."),
+        )
+
+
+def auth_failure_record(request: Request) -> None:
+    """Count a failed credential against the request's address."""
+    key, _limit, wait = _failure_window(request)
+    _count(key, int(wait) + 1)
 
 
 class PartnerRateThrottle(ScopedRateThrottle):
@@ -27,6 +78,9 @@ class PartnerRateThrottle(ScopedRateThrottle):
     def get_rate(self):
         # Read now, not at import: DRF binds THROTTLE_RATES when the module loads.
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request) -> str:
+        return client_address(request) or "unknown"
 
     def get_cache_key(self, request, view) -> str:
         if isinstance(request.auth, PartnerKey):

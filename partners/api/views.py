@@ -14,7 +14,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from publishing import caching
 
 from . import selectors
-from .authentication import PartnerKeyAuthentication
+from .authentication import PartnerKeyAuthentication, StaffTokenAuthentication
 from .filters import ClaimQuery, PageQuery, parse_query
 from .pagination import ClaimCursorPagination, SpeakerCursorPagination
 from .permissions import IsPartnerOrStaff
@@ -53,7 +53,7 @@ class PartnerView(GenericAPIView):
 
     authentication_classes = [
         PartnerKeyAuthentication,
-        TokenAuthentication,
+        StaffTokenAuthentication,
         SessionAuthentication,
     ]
     permission_classes = [IsPartnerOrStaff]

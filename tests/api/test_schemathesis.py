@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from rest_framework.authtoken.models import Token
 
 from claims import workflow
 from claims.defaults import install_default_scale
 from partners import services as partner_services
 from tests import factories
+from tests.helpers.api import token_for
 from tests.helpers.workflow import publish_claim
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -82,7 +82,7 @@ def seeded(settings, monkeypatch):
     draft = factories.ClaimFactory()
     _row, key = partner_services.partner_key_create(name="Schemathesis")
     return {
-        "editor_token": Token.objects.create(user=editor).key,
+        "editor_token": token_for(editor),
         "partner_key": key,
         "ids": {
             "claims": [c.pk for c in claims] + [draft.pk],

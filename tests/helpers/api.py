@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from partners.models import PartnerKey
@@ -21,8 +21,12 @@ class Key:
 
 
 def token_for(user) -> str:
-    """The desk user's API token (created on first use)."""
-    return Token.objects.get_or_create(user=user)[0].key
+    """A new API token for ``user`` (only its hash is stored, so each call makes one).
+
+    Made directly, not by ``create_api_token``, which refuses users who are not staff: the
+    API must refuse their tokens too (a user who lost staff status keeps the token).
+    """
+    return AuthToken.objects.create(user=user)[1]
 
 
 def api_client(authorization: str | None = None) -> APIClient:

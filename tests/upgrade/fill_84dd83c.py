@@ -2,7 +2,8 @@
 
 Run by ``test_upgrade.py`` with that commit's ``manage.py shell``; it imports that
 commit's modules (``claims.partners``, ``claims.models.PartnerKey``…), which no longer
-exist. Prints one JSON line: the partner keys in clear, for the check after the upgrade.
+exist. Prints one JSON line: the partner keys and a staff token (DRF's, kept in plain
+text then) in clear, for the check after the upgrade.
 """
 
 import hashlib
@@ -11,6 +12,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from claims import partners, services, workflow
 from claims.models import Claim, Rating, WebhookDelivery
@@ -133,4 +135,8 @@ for name in ("Plattform", "Zeitung"):
 revoked, revoked_key = partners.partner_key_create(name="Alt")
 partners.partner_key_revoke(key=revoked)
 keys["Alt"] = revoked_key
-print("FILLED " + json.dumps({"keys": keys, "public": [published.pk, retracted.pk]}))
+staff_token = Token.objects.create(user=editor).key
+print(
+    "FILLED "
+    + json.dumps({"keys": keys, "public": [published.pk, retracted.pk], "staff_token": staff_token})
+)

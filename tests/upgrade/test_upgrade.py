@@ -2,9 +2,10 @@
 
 A PostgreSQL database is built and filled by the code as it was before the apps were split
 (commit ``BEFORE``, taken from git): claims in every status, verdicts, corrections,
-sources with snapshots, partner keys, webhooks with deliveries. Then today's code migrates
-it, and every row must be as it was, the partner models' content types and permissions
-must have moved to the ``partners`` app, and every partner key must still work.
+sources with snapshots, partner keys, webhooks with deliveries, a staff token. Then today's
+code migrates it, and every row must be as it was, the partner models' content types and
+permissions must have moved to the ``partners`` app, and every partner key must still
+work. The staff token moved from DRF's plain-text table to knox's hashed one and works.
 """
 
 import io
@@ -27,6 +28,16 @@ pytestmark = pytest.mark.integration
 
 # Rows that a migration may legitimately add to or relabel; compared separately below.
 _NOT_COMPARED = {"django_migrations", "django_content_type", "auth_permission"}
+# DRF's plain-text staff tokens were replaced by knox's hashed ones; logins are tracked by
+# django-axes.
+_DROPPED = {"authtoken_token"}
+_ADDED = {
+    "knox_authtoken",
+    "axes_accessattempt",
+    "axes_accessattemptexpiration",
+    "axes_accessfailurelog",
+    "axes_accesslog",
+}
 
 
 def _server() -> dict[str, object]:
@@ -154,19 +165,29 @@ def test_a_desk_from_before_the_split_migrates_with_every_row_and_key(scratch_da
             app for (app,) in conn.execute("SELECT DISTINCT app FROM django_migrations").fetchall()
         }
 
-    # Every row of every table is still there, unchanged; no table lost or added.
-    assert after.keys() == before.keys()
-    for table in before:
+    # Every row of every table is still there, unchanged; no table lost or added but the
+    # plain-text tokens and the new apps' tables.
+    assert before.keys() - after.keys() == _DROPPED
+    assert after.keys() - before.keys() == _ADDED
+    for table in before.keys() - _DROPPED:
         assert after[table] == before[table], table
+    assert len(after["knox_authtoken"]) == 1
     assert {"partners", "claims", "sources"} <= migrated
 
     # The partner models' content types moved (same ids), so their permissions did too.
     moved = {"partnerkey", "webhook", "webhookdelivery"}
+    dropped_types = {
+        type_id for type_id, label in types_before.items() if label.startswith("authtoken.")
+    }
+    assert dropped_types  # Token and TokenProxy
     for type_id, label in types_before.items():
         app, model = label.split(".")
         expected = f"partners.{model}" if app == "claims" and model in moved else label
-        assert types_after[type_id] == expected
-    assert permissions_before <= permissions_after
+        assert types_after.get(type_id) == (None if type_id in dropped_types else expected)
+    kept_permissions = {p for p in permissions_before if p[1] not in dropped_types}
+    assert kept_permissions <= permissions_after
+    assert not {p for p in permissions_after if p[1] in dropped_types}
+    assert "authtoken" not in migrated
 
     # Every key still opens the partner API (and the revoked one is still refused).
     env["UPGRADE_KEYS"] = json.dumps(filled)
@@ -176,6 +197,8 @@ def test_a_desk_from_before_the_split_migrates_with_every_row_and_key(scratch_da
     assert checked["keys"] == {"Plattform": 200, "Zeitung": 200, "Alt": 401}
     assert checked["is_valid"] == {"Plattform": True, "Zeitung": True, "Alt": False}
     assert checked["claims"] == sorted(filled["public"])  # published and retracted
+    assert checked["staff_token"] == 200
+    assert checked["staff_token_rows"] == [["old-editor", False]]  # a hash, not the token
     assert checked["webhooks"] == 2
     assert checked["deliveries"] == 6
     assert {"add_partnerkey", "change_webhook", "view_webhookdelivery"} <= set(
