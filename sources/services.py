@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 
 from claims.errors import InvalidInput, InvalidTransition, NotAllowed
 from claims.models import Claim
+from claims.text import clean_text
 
 # Not ``extraction``: it pulls in trafilatura, htmldate, lxml and pypdf (about 22 MB per
 # process), which only the worker's fetch needs; ``_extract`` imports it there. The web
@@ -212,7 +213,7 @@ def _check_role(role: str) -> str:
 
 
 def _check_passage(passage: str) -> str:
-    passage = (passage or "").strip()
+    passage = clean_text(passage or "", field="passage").strip()
     if len(passage) > MAX_PASSAGE_LENGTH:
         raise InvalidInput(
             _("The quoted passage is too long (at most %(max)d characters).")
