@@ -23,21 +23,30 @@ Positions count Unicode code points, i.e. Python ``str`` indices: ``"„Ausland�
 characters long, the emoji one of them. The W3C model counts characters, which we take to
 mean code points (not encoding units); it is also what Django and the database hand us.
 JavaScript clients such as Hypothesis count UTF-16 code units instead (an astral
-character counts twice there): convert at that boundary. A span may split a grapheme
-cluster (a letter from its combining mark); nothing here prevents it. No Unicode
-normalisation happens here either: positions index the text exactly as stored, so an
-article re-saved in another normal form (NFD umlauts) re-anchors through the fuzzy step,
-not by position.
+character counts twice there): convert at that boundary.
+
+A span a person makes (:func:`selector_for_span`, :func:`check_selector`) must start and
+end on grapheme-cluster boundaries (the ``regex`` package's ``\\X``, i.e. Unicode's
+extended grapheme clusters): it may not separate a letter from its combining mark, cut an
+emoji's ZWJ sequence or a flag in two, split a Hangul syllable's jamo or a CRLF. And it
+must hold something visible: a span of spaces is not a claim. Re-anchoring does not
+apply these rules to what it finds (a fuzzy match is still reported, and a person looks
+at it). No Unicode normalisation happens here: positions index the text exactly as
+stored, so an article re-saved in another normal form (NFD umlauts) re-anchors through
+the fuzzy step, not by position.
 
 Everything here is pure: text in, values out.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+import regex
+from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
@@ -48,6 +57,7 @@ __all__ = [
     "Selector",
     "SpanError",
     "check_selector",
+    "is_grapheme_boundary",
     "reanchor",
     "reanchor_many",
     "selector_for_span",
@@ -90,6 +100,53 @@ _MAX_ENDS_PER_RUN = 32
 
 class SpanError(ValueError):
     """A span or selector does not fit the text; the message is a sentence for people."""
+
+
+# --- grapheme clusters ------------------------------------------------------------------
+
+_GRAPHEME = regex.compile(r"\X")
+# Characters no segmentation rule joins to a neighbour of the same kind: between two of
+# them (or after a newline) there is a cluster boundary whatever came before.
+_PLAIN = regex.compile(r"\p{Grapheme_Cluster_Break=Other}")
+# How far back to look for such a position before segmenting from the last newline (or
+# the start of the text).
+_BOUNDARY_LOOKBACK = 1024
+
+
+def _certain_boundary(text: str, index: int) -> bool:
+    """Whether ``index`` is a cluster boundary whatever precedes it: after a newline, or
+    between two characters of Grapheme_Cluster_Break ``Other`` (letters, digits, spaces,
+    punctuation, ideographs, most emoji: GB999 applies, no rule joins such a pair)."""
+    before, after = text[index - 1], text[index]
+    return before == "\n" or bool(_PLAIN.match(before) and _PLAIN.match(after))
+
+
+def _segment_start(text: str, index: int) -> int:
+    """A position at or before ``index`` from which segmenting finds the true clusters."""
+    for at in range(index, max(0, index - _BOUNDARY_LOOKBACK), -1):
+        if at < len(text) and _certain_boundary(text, at):
+            return at
+    return text.rfind("\n", 0, index) + 1
+
+
+def is_grapheme_boundary(text: str, index: int) -> bool:
+    """Whether ``index`` (0..len(text)) lies between two grapheme clusters of ``text``."""
+    if index <= 0 or index >= len(text):
+        return True
+    start = _segment_start(text, index)
+    if start == index:
+        return True
+    for cluster in _GRAPHEME.finditer(text, start):
+        if cluster.end() >= index:
+            return bool(cluster.end() == index)
+    return True
+
+
+def _visible(char: str) -> bool:
+    # Letters, marks, numbers, punctuation, symbols and private use: not separators, not
+    # controls or invisible format characters (a zero-width space is no claim either).
+    category = unicodedata.category(char)
+    return category[0] in "LMNPS" or category == "Co"
 
 
 @dataclass(frozen=True)
@@ -146,8 +203,39 @@ def _validate_span(text: str, start: object, end: object) -> tuple[int, int]:
     return start, end
 
 
+def _check_span_shape(text: str, start: int, end: int) -> None:
+    """A span a person made: on cluster boundaries, and with something visible in it."""
+    if not is_grapheme_boundary(text, start):
+        raise SpanError(
+            _(
+                "The span starts at %(index)d, inside a character as readers see it (a "
+                "letter and its accent, an emoji sequence, a flag); start it before or "
+                "after the whole character."
+            )
+            % {"index": start}
+        )
+    if not is_grapheme_boundary(text, end):
+        raise SpanError(
+            _(
+                "The span ends at %(index)d, inside a character as readers see it (a "
+                "letter and its accent, an emoji sequence, a flag); end it before or "
+                "after the whole character."
+            )
+            % {"index": end}
+        )
+    if not any(_visible(char) for char in text[start:end]):
+        raise SpanError(_("The span holds only spaces or invisible characters; select words."))
+
+
 def selector_for_span(text: str, start: int, end: int, *, context: int = CONTEXT_CHARS) -> Selector:
-    """The selector for ``text[start:end]``; raises :class:`SpanError` for a bad span."""
+    """The selector for ``text[start:end]``; raises :class:`SpanError` for a bad span (out
+    of range, empty, splitting a grapheme cluster, or holding nothing visible)."""
+    selector = _selector(text, start, end, context=context)
+    _check_span_shape(text, selector.start, selector.end)
+    return selector
+
+
+def _selector(text: str, start: int, end: int, *, context: int = CONTEXT_CHARS) -> Selector:
     if not isinstance(context, int) or isinstance(context, bool) or context < 0:
         raise ValueError(f"context must be a non-negative whole number, not {context!r}")
     start, end = _validate_span(text, start, end)
@@ -165,6 +253,7 @@ def check_selector(text: str, selector: Selector) -> None:
     start, end = _validate_span(text, selector.start, selector.end)
     if text[start:end] != selector.exact:
         raise SpanError(f"The quote does not match the text at {start}–{end}.")
+    _check_span_shape(text, start, end)
 
 
 # --- re-anchoring -----------------------------------------------------------------------
@@ -229,7 +318,7 @@ def _validate_selector_shape(selector: Selector) -> None:
 
 
 def _anchored(text: str, candidate: _Candidate, status: AnchorStatus, score: float) -> Anchoring:
-    selector = selector_for_span(text, candidate.start, candidate.end)
+    selector = _selector(text, candidate.start, candidate.end)
     return Anchoring(status=status, selector=selector, score=score)
 
 

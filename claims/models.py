@@ -4,21 +4,49 @@ Models hold fields, constraints and tiny per-row helpers; every change of state 
 through ``claims.services``.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.urls import reverse
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 PARTIAL_DATE_RE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
-partial_date_validator = RegexValidator(
-    PARTIAL_DATE_RE, _("Use a date such as 2022, 2022-01 or 2022-01-07.")
-)
+
+
+@deconstructible
+class PartialDateValidator(RegexValidator):
+    """A date as precise as known (2022, 2022-01, 2022-01-07); a full date must be a day
+    of the calendar (not 2022-02-30), or it would reach the ClaimReview as it is."""
+
+    regex = PARTIAL_DATE_RE
+    message = _("Use a date such as 2022, 2022-01 or 2022-01-07.")
+
+    def __call__(self, value: str) -> None:
+        super().__call__(value)
+        if len(value) == len("2022-01-07"):
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError:
+                raise ValidationError(
+                    _(
+                        "%(value)s is not a day of the calendar; give a real date, or only "
+                        "the year and month (such as 2022-02)."
+                    ),
+                    code="impossible_date",
+                    params={"value": value},
+                ) from None
+
+
+partial_date_validator = PartialDateValidator()
 WIKIDATA_RE = r"^Q[1-9][0-9]*$"
 wikidata_validator = RegexValidator(WIKIDATA_RE, _("A Wikidata id looks like Q42."))
 LANGUAGE_RE = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"

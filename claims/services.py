@@ -34,11 +34,16 @@ from .guards import (
 from .history import set_change_reason, set_history_user
 from .models import Article, Claim, Correction, DismissedSuggestion, Rating, Speaker, Verdict
 from .signals import announce_on_commit
+from .text import clean_text, normalise_newlines
 from .typing import DeskUser
 
 User = get_user_model()
 
-MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+# The longest article: in characters (code points) wherever text arrives (the admin, the
+# desk API), in bytes for an article file (UTF-8: never more characters than bytes). The
+# request body limits (``DATA_UPLOAD_MAX_MEMORY_SIZE``) are derived from it.
+MAX_ARTICLE_CHARS = 5 * 1024 * 1024
+MAX_ARTICLE_BYTES = MAX_ARTICLE_CHARS
 _DATE_LINE_RE = re.compile(r"^\s*date\s+([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)\b\s*")
 
 
@@ -63,7 +68,28 @@ def split_date_line(raw: str) -> tuple[str, str]:
 
 def normalise_text(text: str) -> str:
     """One newline convention: browsers post CRLF, files may have CR; positions must agree."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return normalise_newlines(text)
+
+
+def _article_text(text: str) -> str:
+    """An article's text, checked: not empty, no NUL (a binary file), not too long, and
+    no character the text rule refuses (``claims.text``); newlines normalised."""
+    text = normalise_text(text or "")
+    if not text.strip():
+        raise InvalidInput(_("The article text is empty."))
+    if "\x00" in text:
+        raise InvalidInput(_("The article text contains NUL bytes; is it a binary file?"))
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise InvalidInput(
+            _("The article text is too long (%(length)d characters; at most %(max)d).")
+            % {"length": len(text), "max": MAX_ARTICLE_CHARS},
+            field="text",
+        )
+    return clean_text(text, field="text")
+
+
+def _clean_optional(value: str | None, *, field: str) -> str:
+    return clean_text(value or "", field=field)
 
 
 def _default_title(text: str) -> str:
@@ -82,17 +108,13 @@ def article_create(
     published_on: str = "",
     created_by: DeskUser | None = None,
 ) -> Article:
-    text = normalise_text(text or "")
-    if not text.strip():
-        raise InvalidInput(_("The article text is empty."))
-    if "\x00" in text:
-        raise InvalidInput(_("The article text contains NUL bytes; is it a binary file?"))
+    text = _article_text(text)
     article = Article(
-        title=(title or "").strip() or _default_title(text),
+        title=_clean_optional(title, field="title").strip() or _default_title(text),
         text=text,
         language=language,
-        outlet=outlet,
-        url=url,
+        outlet=_clean_optional(outlet, field="outlet"),
+        url=_clean_optional(url, field="url"),
         published_on=published_on,
         created_by=created_by,
     )
@@ -144,6 +166,8 @@ def article_import_file(
     created_by: DeskUser | None = None,
 ) -> Article:
     published_on, text = read_article_file(path)
+    # The text is checked by ``article_create``; a refused character is named with its
+    # position in the text (after the date line).
     return article_create(
         title=title,
         text=text,
@@ -179,9 +203,11 @@ def article_changes(*, article: Article, changes: Mapping[str, Any]) -> dict[str
     effective = {}
     for name, value in changes.items():
         if name == "text":
-            value = normalise_text(value or "")
+            value = _article_text(value)
         elif name == "title":
-            value = (value or "").strip() or _default_title(article.text)
+            value = _clean_optional(value, field=name).strip() or _default_title(article.text)
+        elif isinstance(value, str | None):
+            value = _clean_optional(value, field=name)
         if getattr(article, name) != value:
             effective[name] = value
     return effective
@@ -323,6 +349,11 @@ def article_update_text(
 # --- Speakers ---------------------------------------------------------------------------
 
 
+def _clean_aliases(aliases: list[str] | None) -> list[str]:
+    cleaned = (clean_text(alias, field="aliases").strip() for alias in aliases or [])
+    return [alias for alias in cleaned if alias]
+
+
 @transaction.atomic
 def speaker_create(
     *,
@@ -333,15 +364,15 @@ def speaker_create(
     wikidata_id: str = "",
     pronoun: str = "",
 ) -> Speaker:
-    name = (name or "").strip()
+    name = _clean_optional(name, field="name").strip()
     if not name:
         raise InvalidInput(_("A speaker needs a name."))
     speaker = Speaker(
         name=name,
         slug=_unique_slug(Speaker, name, max_length=120),
         kind=kind,
-        aliases=[a.strip() for a in aliases or [] if a.strip()],
-        description=description,
+        aliases=_clean_aliases(aliases),
+        description=_clean_optional(description, field="description"),
         wikidata_id=wikidata_id,
         pronoun=pronoun,
     )
@@ -366,11 +397,13 @@ def speaker_update(
     speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
     for name, value in changes.items():
         if name == "name":
-            value = (value or "").strip()
+            value = _clean_optional(value, field="name").strip()
             if not value:
                 raise InvalidInput(_("A speaker needs a name."))
         elif name == "aliases":
-            value = [alias.strip() for alias in value or [] if alias.strip()]
+            value = _clean_aliases(value)
+        elif name == "description":
+            value = _clean_optional(value, field="description")
         setattr(speaker, name, value)
     full_clean(speaker)
     if changes:
@@ -380,7 +413,7 @@ def speaker_update(
 
 @transaction.atomic
 def speaker_add_alias(*, speaker: Speaker, alias: str) -> Speaker:
-    alias = (alias or "").strip()
+    alias = _clean_optional(alias, field="aliases").strip()
     if not alias:
         raise InvalidInput(_("The alias is empty."))
     speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
@@ -419,7 +452,7 @@ def claim_create_from_span(
             anchoring.check_selector(article.text, replace(selector, exact=exact))
     except anchoring.SpanError as error:
         raise InvalidInput(str(error)) from error
-    wording = (claim or "").strip()
+    wording = _clean_optional(claim, field="claim").strip()
     if not wording:
         raise InvalidInput(_("Word the claim (a short, neutral sentence)."))
     instance = Claim(
@@ -468,6 +501,8 @@ def claim_update(
             % {"status": claim.get_status_display()}
         )
     for field, value in changes.items():
+        if field == "claim":
+            value = _clean_optional(value, field="claim").strip()
         setattr(claim, field, value)
     full_clean(claim, exclude=["slug"])
     if user is not None:
@@ -503,9 +538,9 @@ def verdict_update(
         claim=claim, defaults={"author": user}
     )
     verdict.rating = rating
-    verdict.headline = headline
-    verdict.summary = summary
-    verdict.explanation = explanation
+    verdict.headline = _clean_optional(headline, field="headline")
+    verdict.summary = _clean_optional(summary, field="summary")
+    verdict.explanation = _clean_optional(explanation, field="explanation")
     if verdict.author_id is None and user is not None:
         verdict.author = user
     if user is not None:

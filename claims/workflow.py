@@ -34,6 +34,7 @@ from .models import Claim, Correction, Rating, Verdict
 from .selectors import claim_changes_since
 from .services import VERDICT_FIELDS
 from .signals import announce_on_commit
+from .text import clean_text
 from .typing import DeskUser
 from .wording import publish_warnings
 
@@ -112,6 +113,7 @@ def claim_request_changes(
         raise _refuse(
             claim, _("Only a claim in review can be sent back; this claim is: %(status)s.")
         )
+    note = clean_text(note or "", field="note").strip()
     claim.status = Claim.Status.DRAFT
     note = (note or "").strip()
     set_change_reason(claim, f"changes requested: {note}" if note else "changes requested")
@@ -218,6 +220,10 @@ def _clean_corrections(verdict: Verdict, changes: Mapping[str, Any]) -> dict[str
     require_known_fields(changes, VERDICT_FIELDS, _("These fields cannot be corrected here: %s"))
     if "rating" in changes and not isinstance(changes["rating"], Rating):
         raise InvalidInput(_("A corrected verdict needs a rating."))
+    changes = {
+        name: clean_text(value, field=name) if isinstance(value, str) else value
+        for name, value in changes.items()
+    }
     return {
         name: value
         for name, value in changes.items()
@@ -245,7 +251,7 @@ def claim_correct(
     require_permission(
         user, _rule("correct").permission, _("Only editors can correct published verdicts.")
     )
-    note = (note or "").strip()
+    note = clean_text(note or "", field="note").strip()
     if not note:
         raise InvalidInput(_("A correction needs a public note that says what changed."))
     claim = _locked(claim, version)
@@ -278,7 +284,7 @@ def claim_retract(
 ) -> Claim:
     """Retract a published verdict (editors). Its page stays, with the reason."""
     require_permission(user, _rule("retract").permission, _("Only editors can retract verdicts."))
-    reason = (reason or "").strip()
+    reason = clean_text(reason or "", field="reason").strip()
     if not reason:
         raise InvalidInput(_("A retraction needs a public reason."))
     claim = _locked(claim, version)

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body: 413/411 for bodies too large or without a length.
+    "newsdesk.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -80,6 +82,12 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Request bodies: the admin and the desk API take articles of up to 5 Mi characters, which
+# may take up to 12 bytes each in a body (every character escaped in JSON, or an astral
+# character percent-encoded in a form): 64 MiB admits every valid article. Other paths
+# allow less (newsdesk/middleware.py), and an oversized body is a 413 naming the limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=64 * 1024 * 1024)
 
 ROOT_URLCONF = "factcheck.urls"
 
@@ -259,6 +267,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "partners.api.schema.describe_api",
+        "partners.api.schema.declare_stack_responses",
+        "partners.api.schema.describe_text_rule",
     ],
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",

@@ -42,6 +42,10 @@ urlpatterns = [
     path("", include("publishing.urls")),
 ]
 
+# Django's own 400 and 500 in the API's JSON shape under /api/ (the schema declares them).
+handler400 = "partners.api.exceptions.bad_request"
+handler500 = "partners.api.exceptions.server_error"
+
 # Benchmark-only views (bench/baseline.py), mounted when the bench asks; off in production.
 if os.environ.get("FACTCHECK_BENCH_VIEWS") == "true":
     urlpatterns += [path("bench/", include("bench.baseline"))]

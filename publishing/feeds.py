@@ -1,8 +1,12 @@
 """The Atom feed of fact-checks: newest changes first.
 
 A retraction stays in the feed as an update marked "Retracted", so subscribers learn
-that a verdict they saw was withdrawn.
+that a verdict they saw was withdrawn. The feed is XML 1.0 whatever the rows hold: text
+stored before the desk's text rule (``claims.text``) may hold characters XML cannot
+carry, and one of them must not make the feed unreadable for every subscriber.
 """
+
+from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -13,12 +17,36 @@ from django.utils.translation import gettext as _
 
 from claims import links
 from claims.models import Claim
+from claims.text import xml_safe
 
 from . import selectors
 
 
+def _xml_safe_values(values: dict[str, Any]) -> dict[str, Any]:
+    def safe(value: Any) -> Any:
+        if isinstance(value, str):
+            return xml_safe(value)
+        if isinstance(value, list | tuple):
+            return [safe(item) for item in value]
+        return value
+
+    return {name: safe(value) for name, value in values.items()}
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom whose every text (feed and entries, attributes too) is XML 1.0."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.feed = _xml_safe_values(self.feed)
+
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
+        super().add_item(*args, **kwargs)
+        self.items[-1] = _xml_safe_values(self.items[-1])
+
+
 class FactCheckFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
 
     def title(self) -> str:
         return _("Fact-checks by %(org)s") % {"org": settings.FACTCHECK_ORG_NAME}

@@ -1,7 +1,8 @@
 """The sitemap: published verdict pages, speakers, the index and the methodology.
 
 Addresses use ``FACTCHECK_ORG_URL``, like the ClaimReview's ``url``. Retracted verdicts
-are left out: their pages stay up for readers but are marked noindex.
+are left out: their pages stay up for readers but are marked noindex. Every address is
+made XML 1.0-safe, whatever a row holds (see ``claims.text``).
 """
 
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 
 from claims.models import Claim, Speaker
+from claims.text import xml_safe
 
 from . import selectors
 
@@ -22,6 +24,12 @@ class _PublicSitemap(Sitemap):
 
     def get_domain(self, site=None) -> str:
         return urlsplit(settings.FACTCHECK_ORG_URL).netloc
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            url["location"] = xml_safe(url["location"])
+        return urls
 
 
 class FactCheckSitemap(_PublicSitemap):

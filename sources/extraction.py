@@ -34,6 +34,8 @@ import trafilatura.metadata
 import trafilatura.utils
 from pypdf.generic import DictionaryObject
 
+from claims.text import drop_refused
+
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 2_000_000
@@ -286,10 +288,10 @@ _BLOCK_TAGS = (
 
 
 def _clean_text(text: str) -> str:
-    """Text safe to store and hash: no NUL or control characters, no lone surrogates."""
-    text = _CONTROL_CHARS.sub("", text.replace("\x0c", " "))
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.encode("utf-8", errors="replace").decode("utf-8").strip()
+    """Text safe to store, hash and show in a feed: the desk's text rule (``claims.text``)
+    applied by dropping what it refuses (control characters, noncharacters, lone
+    surrogates), since a fetched page is not the desk's to refuse; newlines normalised."""
+    return drop_refused(text.replace("\x0c", " ")).strip()
 
 
 def _clean_title(title: str | None) -> str:

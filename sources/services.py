@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from claims import workflow
 from claims.errors import InvalidInput, InvalidTransition, NotAllowed
 from claims.models import Claim, Correction
+from claims.text import clean_text
 from claims.typing import DeskUser
 
 # The pure fetcher, for URL checks. Nothing here loads the extraction stack, which web
@@ -74,7 +75,7 @@ def _check_role(role: str) -> str:
 
 
 def _check_passage(passage: str) -> str:
-    passage = (passage or "").strip()
+    passage = clean_text(passage or "", field="passage").strip()
     if len(passage) > MAX_PASSAGE_LENGTH:
         raise InvalidInput(
             _("The quoted passage is too long (at most %(max)d characters).")

@@ -5,7 +5,6 @@ suggestions can be accepted, edited or dismissed. The page talks to the small JS
 below, which call the same services as the rest of the admin.
 """
 
-import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,6 +18,7 @@ from claims import services, suggestions
 from claims.errors import DeskError
 from claims.models import Article, Claim, Speaker
 from claims.selectors import article_with_claims
+from partners.api.parsers import loads_bounded
 
 from ..api.serializers import suggestion_data
 
@@ -52,8 +52,9 @@ def _json_body(request: HttpRequest) -> dict[str, Any]:
     if len(request.body) > MAX_JSON_BODY:
         raise DeskError(_("The request is too large."))
     try:
-        data = json.loads(request.body or b"{}")
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        # Bounded nesting: deep JSON would recurse into a RecursionError (a 500).
+        data = loads_bounded(request.body or b"{}")
+    except ValueError as error:  # not UTF-8, not JSON, or nested too deep
         raise DeskError(_("The request is not valid JSON.")) from error
     if not isinstance(data, dict):
         raise DeskError(_("Send a JSON object."))

@@ -11,9 +11,12 @@ Every error is ``{"error": <code>, "message": <sentence>, "detail": <object or n
 - ``claims.errors.InvalidTransition`` → 409 ``invalid_transition`` (``detail.status``);
   ``claims.errors.StaleVersion`` → 409 ``stale_version`` with ``detail.current`` (the
   claim as it is now) and ``detail.changes`` (what others changed meanwhile);
+- 413 ``too_large`` (``detail.limit`` in bytes) and 411 ``length_required``: see
+  ``newsdesk.middleware``;
 - 429 ``throttled`` with ``Retry-After``.
 
-Anything else is a bug and stays a 500.
+Anything else is a bug and stays a 500, in this shape too under ``/api/``
+(``server_error``, Django's ``handler500``); so is Django's own 400 (``bad_request``).
 """
 
 import dataclasses
@@ -21,10 +24,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -77,10 +83,25 @@ def _domain_response(exc: DeskError, view: Any) -> Response:
     return Response(error_body(code, exc.message, detail), status=code_status)
 
 
+def too_large_body(limit: int) -> dict[str, Any]:
+    return error_body(
+        "too_large",
+        _("The request body is too large: at most %(limit)s bytes.") % {"limit": f"{limit:,}"},
+        {"limit": limit},
+    )
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DeskError):
         set_rollback()
         return _domain_response(exc, context.get("view"))
+    if isinstance(exc, RequestDataTooBig):
+        # Normally refused earlier by newsdesk.middleware, with the same answer.
+        set_rollback()
+        return Response(
+            too_large_body(settings.DATA_UPLOAD_MAX_MEMORY_SIZE),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -108,3 +129,30 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         body = error_body(str(code), str(exc.detail))
     set_rollback()
     return Response(body, status=exc.status_code, headers=headers)
+
+
+# --- Django's own error views, in the API's shape under /api/ ------------------------------
+
+
+def is_api_path(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler400``: what Django itself refuses (a disallowed host, a malformed body)."""
+    if is_api_path(request):
+        return JsonResponse(
+            error_body("bad_request", _("The request is malformed.")),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    return defaults.bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: a bug; the API still answers in its own shape (nothing more)."""
+    if is_api_path(request):
+        return JsonResponse(
+            error_body("server_error", _("Something went wrong on our side; it is logged.")),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    return defaults.server_error(request)

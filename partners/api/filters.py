@@ -10,6 +10,9 @@ from claims.models import LANGUAGE_RE
 from .pagination import MAX_PAGE_SIZE
 from .selectors import ClaimFilters
 
+# Cursors are base64 (standard alphabet, padded).
+BASE64_RE = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"
+
 
 class PageQuery(serializers.Serializer):
     page_size = serializers.IntegerField(
@@ -18,10 +21,14 @@ class PageQuery(serializers.Serializer):
         max_value=MAX_PAGE_SIZE,
         help_text="Items per page, 1–100 (default 50).",
     )
-    cursor = serializers.CharField(
+    cursor = serializers.RegexField(
+        BASE64_RE,
         required=False,
         max_length=1000,
-        help_text="Opaque; take it from the next or previous link.",
+        help_text=(
+            "Opaque; take it from the next or previous link. A cursor the server did not "
+            "issue is a 400, never the first page."
+        ),
     )
 
 
