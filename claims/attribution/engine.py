@@ -8,10 +8,10 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .data import Attribution, KnownSpeaker, Suggestion
-from .lexicon import _lexicon
+from .data import Attribution, KnownSpeaker, SpeakerResolution, Suggestion
+from .lexicon import _REPORTED, _lexicon
 from .phrases import _roles, _unpossessive
-from .records import _Raw, _Sentence
+from .records import _Attr, _Raw, _Sentence
 from .sentences import _sentences
 from .speakers import _PRONOUN_WINDOW, _Entity, _mentions, _Registry, _speaker_of
 from .speech import _find_attribution
@@ -34,9 +34,14 @@ class _Unit:
     certainty: float  # how sure the speaker is, 0..1
     para: int
     last_sentence: int
-    # the statement opened with its speaker, so the next sentence in Konjunktiv may
-    # belong to it ("Tokajew warf … vor, …. "Ausgebildet" worden seien die Gruppen …")
+    cue: str = ""
+    resolution: SpeakerResolution = SpeakerResolution.NONE
+    # the statement opened with its speaker interwoven, so the next sentence in Konjunktiv
+    # may belong to it ("Tokajew warf … vor, …. "Ausgebildet" worden seien die Gruppen …")
     open_ended: bool = False
+    # narration sentences since the statement: one may stand between a speaker's
+    # statement and its continuation in Konjunktiv
+    gap: int = 0
 
     @property
     def confidence(self) -> float:
@@ -68,9 +73,10 @@ def suggest_claims(
         sent.roles = _roles(sent, lex)
         sent.extra = _claim_clauses(text, sent, lex)
         raws.extend(sent.roles)
-        if sent.attr is not None and sent.attr.raw.name and not sent.attr.raw.anaphor:
-            raws.append(sent.attr.raw)
-        raws.extend(raw for _s, _e, raw in sent.extra)
+        for attr in (sent.attr, sent.attr.before if sent.attr else None):
+            if attr is not None and attr.raw.name and not attr.raw.anaphor:
+                raws.append(attr.raw)
+        raws.extend(raw for _s, _e, raw, _cue in sent.extra)
         # Pass 2 needs no more than the capitalised words: dropping the tokens keeps the
         # memory, and so the time per character, flat on long texts.
         sent.capitals = [(t.start, _unpossessive(t.lower)) for t in sent.toks if t.cap]
@@ -80,75 +86,214 @@ def suggest_claims(
         registry.resolve(raw)
     keys = registry.mention_keys()
 
-    # Pass 2: in reading order; pronouns, statements that go on, merging.
+    # Pass 2: in reading order; pronouns, roles, statements that go on, merging.
     units: list[_Unit] = []
     history: list[_Entity] = []  # speakers mentioned so far, latest last
+    holders: list[tuple[str, _Entity]] = []  # people introduced with a role, latest last
     frame: _Unit | None = None  # the statement being reported, if any
-    for sent in sentences:
+    for n, sent in enumerate(sentences):
         mentions = _mentions(sent, keys)
+        for raw in sent.roles:
+            entity = registry.lookup(raw.name, raw.is_org)
+            if entity is not None:
+                holders.append((raw.role, entity))
         unit = None
+        headline = _is_headline(text, sentences, n)
         if sent.attr is not None:
-            speaker, certainty = _speaker_of(sent.attr.raw, registry, history, mentions, frame, lex)
-            if sent.claim is not None:
-                kind, start, end = sent.claim
-                open_ended = sent.attr.layout in ("leading", "frame") and kind != Attribution.DIRECT
-                unit = _Unit(
-                    start, end, speaker, kind, certainty, sent.para, sent.index, open_ended
+            before = sent.attr.before
+            if before is not None and sent.before_claim is not None:
+                found = _speaker_of(before.raw, registry, history, mentions, frame, lex, holders)
+                frame = _attributed(sent, before, sent.before_claim, found)
+                units.append(frame)
+                if frame.speaker is not None:
+                    history.append(frame.speaker)
+            found = _speaker_of(sent.attr.raw, registry, history, mentions, frame, lex, holders)
+            if sent.attr.layout == "previous" and n > 0:
+                unit = _said_before(text, sentences[n - 1], sent, units, found)
+                if unit is not None:
+                    units.append(unit)
+                    unit = None
+            elif sent.claim is not None:
+                unit = _attributed(sent, sent.attr, sent.claim, found)
+                if sent.tail_claim is not None:
+                    tail = _attributed(sent, sent.attr, sent.tail_claim, found)
+                    tail.cue = sent.attr.tail_cue or tail.cue
+                    units.append(tail)
+            elif found[0] is not None:  # "Tokajew sagte im Fernsehen:" and the statement follows
+                frame = _attributed(
+                    sent, sent.attr, (Attribution.INDIRECT, sent.end, sent.end), found
                 )
-            elif speaker is not None:  # "Tokajew sagte im Fernsehen:" and the statement follows
-                frame = _Unit(
-                    sent.end,
-                    sent.end,
-                    speaker,
-                    Attribution.INDIRECT,
-                    certainty,
-                    sent.para,
-                    sent.index,
-                )
+        elif headline:
+            pass  # a headline or subhead: no claim, and the statement reported goes on
+        elif _exclaims_on(text, sent, frame):
+            assert frame is not None
+            frame.end, frame.last_sentence = _trim(text, sent.start, sent.end)[1], sent.index
+            continue
         elif sent.direct_span is not None or sent.konjunktiv:
-            speaker = frame.speaker if frame is not None else None
-            if sent.direct_span is not None:
-                kind, (start, end) = Attribution.DIRECT, sent.direct_span
-            else:
-                kind, (start, end) = Attribution.INDIRECT, _trim(text, sent.start, sent.end)
-            if (
-                frame is not None
-                and kind == Attribution.INDIRECT
-                and frame.open_ended
-                and frame.last_sentence == sent.index - 1
-                and frame.para == sent.para
-            ):
-                frame.end = end
-                frame.last_sentence = sent.index
-                frame.open_ended = False  # one sentence at most: claims stay short
-                frame.attribution = Attribution.INDIRECT
+            unit, merged = _going_on(text, sent, frame)
+            if merged:
                 history.extend(entity for _pos, entity in mentions)
                 continue
-            if frame is not None and speaker is not None:
-                unit = _Unit(
-                    start, end, speaker, kind, 0.75 * frame.certainty, sent.para, sent.index
-                )
-            elif sent.konjunktiv_strong or (
-                sent.direct_span is not None and len(text[start:end].split()) >= 3
-            ):
-                unit = _Unit(start, end, None, kind, 0.4, sent.para, sent.index)
+        elif frame is not None and frame.gap == 0 and frame.para == sent.para:
+            frame.gap = 1  # one narration sentence may stand between
         else:
             frame = None  # narration: the statement reported before is over
+        if sent.attr is None and mentions and mentions[0][0] == sent.start:
+            # the sentence's subject is the likeliest antecedent of the next pronoun
+            # ("Smith met Jones. “…,” he said": Smith), so it goes last
+            mentions = [*mentions[1:], mentions[0]]
         history.extend(entity for _pos, entity in mentions)
         if unit is not None:
             units.append(unit)
             if unit.speaker is not None:
                 history.append(unit.speaker)
             frame = unit
-        for start, end, raw in sent.extra:
+        for start, end, raw, cue in sent.extra:
             entity = registry.lookup(raw.name, raw.is_org)
             units.append(
-                _Unit(start, end, entity, Attribution.REPORTED, 0.75, sent.para, sent.index)
+                _Unit(
+                    start,
+                    end,
+                    entity,
+                    Attribution.REPORTED,
+                    0.75,
+                    sent.para,
+                    sent.index,
+                    cue,
+                    SpeakerResolution.NAMED,
+                )
             )
         if len(history) > 4 * _PRONOUN_WINDOW:
             del history[:-_PRONOUN_WINDOW]
+        if len(holders) > 4 * _PRONOUN_WINDOW:
+            del holders[:-_PRONOUN_WINDOW]
 
     return _finish(text, units, existing_spans)
+
+
+def _attributed(
+    sent: _Sentence,
+    attr: _Attr,
+    claim: tuple[Attribution, int, int],
+    found: tuple[_Entity | None, float, SpeakerResolution],
+) -> _Unit:
+    speaker, certainty, how = found
+    kind, start, end = claim
+    # only a statement interwoven with its speaker goes on into the next sentence
+    open_ended = attr.layout == "frame" and kind != Attribution.DIRECT
+    return _Unit(
+        start, end, speaker, kind, certainty, sent.para, sent.index, attr.cue, how, open_ended
+    )
+
+
+def _going_on(text: str, sent: _Sentence, frame: _Unit | None) -> tuple[_Unit | None, bool]:
+    """A quotation or Konjunktiv without an attribution of its own: the statement before
+    goes on (merged into it, once, when the speaker opened it), or nobody's."""
+    speaker = frame.speaker if frame is not None else None
+    if sent.direct_span is not None:
+        kind, (start, end), cue = Attribution.DIRECT, sent.direct_span, "quotation"
+    else:
+        kind, (start, end), cue = (
+            Attribution.INDIRECT,
+            _trim(text, sent.start, sent.end),
+            "Konjunktiv",
+        )
+    if frame is not None and (frame.gap or frame.para != sent.para):
+        # after a narration sentence or a paragraph break, only Konjunktiv I goes on
+        # ("sei", not the author's own "könnte"), or a quotation in the next paragraph
+        clear = sent.konjunktiv_strong if kind == Attribution.INDIRECT else not frame.gap
+        if not clear:
+            frame, speaker = None, None
+    if (
+        frame is not None
+        and kind == Attribution.INDIRECT
+        and frame.open_ended
+        and frame.last_sentence == sent.index - 1
+        and frame.para == sent.para
+    ):
+        frame.end = end
+        frame.last_sentence = sent.index
+        frame.open_ended = False  # one sentence at most: claims stay short
+        frame.attribution = Attribution.INDIRECT
+        return None, True
+    if frame is not None and speaker is not None:
+        certainty = (0.65 if frame.gap else 0.75) * frame.certainty
+        return _Unit(
+            start,
+            end,
+            speaker,
+            kind,
+            certainty,
+            sent.para,
+            sent.index,
+            cue,
+            SpeakerResolution.PREVIOUS,
+        ), False
+    if sent.konjunktiv_strong or (
+        sent.direct_span is not None and len(text[start:end].split()) >= 3
+    ):
+        return _Unit(start, end, None, kind, 0.4, sent.para, sent.index, cue), False
+    return None, False
+
+
+def _said_before(
+    text: str,
+    before: _Sentence,
+    sent: _Sentence,
+    units: list[_Unit],
+    found: tuple[_Entity | None, float, SpeakerResolution],
+) -> _Unit | None:
+    """ "Die Zahl ist gesunken. Das teilte die Bundesagentur mit.": the sentence before is
+    the statement; a quotation there without a speaker gets this one."""
+    assert sent.attr is not None
+    if before.para != sent.para or before.attr is not None:
+        return None
+    speaker, certainty, how = found
+    for unit in reversed(units[-3:]):
+        if unit.last_sentence == before.index and unit.speaker is None:
+            unit.speaker, unit.certainty, unit.resolution = speaker, certainty, how
+            unit.cue = sent.attr.cue
+            return None
+        if unit.last_sentence == before.index:
+            return None
+    start, end = _trim(text, before.start, before.end)
+    kind = Attribution.REPORTED if sent.attr.kind == _REPORTED else Attribution.INDIRECT
+    return _Unit(
+        start, end, speaker, kind, 0.9 * certainty, sent.para, sent.index, sent.attr.cue, how
+    )
+
+
+def _exclaims_on(text: str, sent: _Sentence, frame: _Unit | None) -> bool:
+    """ "Der Landrat mahnte: Bleibt zu Hause! Meidet Gedränge!": words after a colon without
+    quotation marks, a call, go on while the sentences of the paragraph are calls too."""
+    return (
+        frame is not None
+        and frame.attribution == Attribution.DIRECT
+        and frame.para == sent.para
+        and frame.last_sentence == sent.index - 1
+        and text[frame.end - 1 : frame.end] == "!"
+        and text[frame.start - 1 : frame.start] not in _QUOTE_MARKS
+        and text[sent.start : sent.end].rstrip().endswith("!")
+        and not any(c in _QUOTE_MARKS for c in text[sent.start : sent.end])
+    )
+
+
+_QUOTE_MARKS = "\"'„“”»«‚‘’›‹"
+
+
+def _is_headline(text: str, sentences: list[_Sentence], n: int) -> bool:
+    """A paragraph of one short sentence without a full stop: a headline or subhead
+    ("„Wir bleiben hier“"; "Is the bridge safe?" is a question, kept)."""
+    sent = sentences[n]
+    if n > 0 and sentences[n - 1].para == sent.para:
+        return False
+    if n + 1 < len(sentences) and sentences[n + 1].para == sent.para:
+        return False
+    tail = text[sent.start : sent.end].rstrip(_CLOSING_MARKS + " ")
+    return bool(tail) and tail[-1] not in ".!?…:;," and len(tail.split()) <= 16
+
+
+_CLOSING_MARKS = "\"'“”»«’‘›‹)]"
 
 
 def _finish(
@@ -174,6 +319,8 @@ def _finish(
             speaker=u.speaker.ref() if u.speaker is not None else None,
             attribution=u.attribution,
             confidence=round(min(1.0, max(0.0, u.confidence)), 2),
+            cue=u.cue,
+            speaker_resolution=u.resolution if u.speaker is not None else SpeakerResolution.NONE,
         )
         key = (u.start, u.end)
         if key not in best or best[key].confidence < suggestion.confidence:

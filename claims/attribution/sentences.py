@@ -17,7 +17,7 @@ _TERMINATOR_RE = re.compile(r"[.!?…]+[\"'“”»«’‘›‹)\]]*")
 # a word (with inner hyphens and apostrophes), an initial before a name ("Joe R. Biden"),
 # or a punctuation mark that matters
 _TOKEN_RE = re.compile(
-    r"[A-ZÀ-ÖØ-Þ]\.(?=\s[A-ZÀ-ÖØ-Þ])|[^\W_](?:\w|[-'’](?=[^\W_]))*|[,:;()\[\]–—.!?]"
+    r"[A-ZÀ-ÖØ-Þ]\.(?=\s[A-ZÀ-ÖØ-Þ])|[^\W_](?:\w|[-'’](?=[^\W_])|\.(?=[a-z]{2,}\b))*|[,:;()\[\]–—.!?]|(?<=\s)-(?=\s)"
 )
 _PARAGRAPH_END = frozenset(".!?:;…\"'“”»«’‘›‹)]")
 _OPENING = frozenset("„“\"»«‚‘'›‹([–—-")
@@ -57,6 +57,8 @@ def _boundaries(text: str, start: int, end: int, lex: _Lexicon) -> list[int]:
         nxt = text[k]
         if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENING):
             continue
+        if match.group()[-1] in _CLOSING_QUOTES and _attribution_follows(text, k, end, lex):
+            continue  # "“Why?” Harper asked." is one sentence
         if match.group().startswith(".") and len(match.group().rstrip("\"'“”»«’‘›‹)]")) == 1:
             w = match.start()
             while w > start and w > match.start() - 24 and text[w - 1].isalnum():
@@ -70,6 +72,22 @@ def _boundaries(text: str, start: int, end: int, lex: _Lexicon) -> list[int]:
                 continue  # "Dr. Müller", "Joe R. Biden", "am 5. Januar"
         found.append(b)
     return found
+
+
+_CLOSING_QUOTES = frozenset("\"'“”»«’‘›‹")
+_WORD_RE = re.compile(r"\w[\w'’-]*")
+
+
+def _attribution_follows(text: str, k: int, end: int, lex: _Lexicon) -> bool:
+    """Whether text[k:] opens with a short attribution ("Harper asked Ruiz.", "Tokajew
+    fragte."): a name or pronoun and a speech verb among its first few words."""
+    words = _WORD_RE.findall(text, k, min(end, k + 60))[:4]
+    stop = re.search(r"[.!?,:;]", text[k : min(end, k + 60)])
+    if stop is not None:
+        words = _WORD_RE.findall(text, k, k + stop.start())[:4]
+    return 1 < len(words) <= 4 and any(
+        w.lower() in lex.verbs and not w[0].isupper() for w in words[1:]
+    )
 
 
 def _sentences(text: str, lex: _Lexicon) -> Iterator[_Sentence]:
@@ -116,11 +134,11 @@ def _sentences(text: str, lex: _Lexicon) -> Iterator[_Sentence]:
                     )
                 mine.append(q)
                 k += 1
-            yield _Sentence(index, para, s, e, _tokenise(text, s, e, mine), mine)
+            yield _Sentence(index, para, s, e, _tokenise(text, s, e, mine, lex), mine)
             index += 1
 
 
-def _tokenise(text: str, start: int, end: int, quotes: list[_Quote]) -> list[_Tok]:
+def _tokenise(text: str, start: int, end: int, quotes: list[_Quote], lex: _Lexicon) -> list[_Tok]:
     toks: list[_Tok] = []
     pos = start
     for q in [*quotes, None]:
@@ -132,4 +150,49 @@ def _tokenise(text: str, start: int, end: int, quotes: list[_Quote]) -> list[_To
         if q is not None:
             toks.append(_Tok(False, q.outer_start, q.outer_end, "\u201c", "\u201c", False, quote=q))
             pos = q.outer_end
+    toks = _drop_asides(toks)
+    for k in range(len(toks) - 1):
+        tok, nxt = toks[k], toks[k + 1]
+        if tok.quote is not None and _names_a_title(text, tok, nxt, lex):
+            tok.title = True
     return toks
+
+
+def _names_a_title(text: str, tok: _Tok, nxt: _Tok, lex: _Lexicon) -> bool:
+    """A quotation followed, with nothing but a space or a hyphen between, by a lower-case
+    noun is a title used as a modifier: “Northern Lights” director, „Stille Tage“-Regisseur."""
+    gap = text[tok.end : nxt.start]
+    if gap not in (" ", "-") or not nxt.word:
+        return False
+    if gap == "-":
+        return True
+    return (
+        not nxt.cap
+        and nxt.lower not in lex.stop
+        and nxt.lower not in lex.verbs
+        and nxt.lower not in lex.determiners
+        and nxt.lower not in lex.pronouns
+        and not nxt.lower.endswith("ly")
+    )
+
+
+def _drop_asides(toks: list[_Tok]) -> list[_Tok]:
+    """Leave out short asides in parentheses ("Karl Ott (SPD)", "(WHO) officials"): a
+    party or an abbreviation, never the speech verb, and in the way of the noun phrase."""
+    if not any(t.text == "(" for t in toks):
+        return toks
+    out: list[_Tok] = []
+    k = 0
+    while k < len(toks):
+        if toks[k].text == "(":
+            m = k + 1
+            while m < len(toks) and m - k <= 5 and toks[m].word:
+                m += 1
+            if m < len(toks) and m > k + 1 and toks[m].text == ")":
+                k = m + 1
+                if k < len(toks):
+                    toks[k].after_aside = True
+                continue
+        out.append(toks[k])
+        k += 1
+    return out

@@ -12,7 +12,7 @@ from typing import Protocol
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 
-from .data import KnownSpeaker, SpeakerRef
+from .data import KnownSpeaker, SpeakerRef, SpeakerResolution
 from .lexicon import _DE_PRONOUNS, _Lexicon
 from .records import _Raw, _Sentence
 
@@ -171,6 +171,8 @@ def _fits(entity: _Entity, pronoun_class: str) -> bool:
         return entity.is_org or entity.gender in ("f", "")
     if pronoun_class == "p":
         return not entity.is_org
+    if pronoun_class == "mo":
+        return entity.is_org or entity.gender in ("m", "")
     return entity.is_org
 
 
@@ -192,6 +194,16 @@ def _mentions(sent: _Sentence, keys: dict[str, _Entity]) -> list[tuple[int, _Ent
     return found
 
 
+def _holder_of(role: str, holders: list[tuple[str, _Entity]]) -> _Entity | None:
+    """The latest person introduced with `role` ("Gesundheitsministerin Petra Lang" for "die
+    Minister"; "Sprecherin" is not "Sprecher")."""
+    key = role if role.endswith(("sprecher", "sprecherin")) else role.rsplit("-", 1)[-1]
+    for held, entity in reversed(holders[-_PRONOUN_WINDOW:]):
+        if held == key or held.endswith(key):
+            return entity
+    return None
+
+
 def _speaker_of(
     raw: _Raw,
     registry: _Registry,
@@ -199,27 +211,44 @@ def _speaker_of(
     mentions: list[tuple[int, _Entity]],
     frame: _Frame | None,
     lex: _Lexicon,
-) -> tuple[_Entity | None, float]:
-    """The speaker an attribution names, and how sure that is (a factor)."""
+    holders: list[tuple[str, _Entity]],
+) -> tuple[_Entity | None, float, SpeakerResolution]:
+    """The speaker an attribution names, how sure that is (a factor), and how it was
+    found."""
     if raw.anonymous:
-        return None, 1.0
+        return None, 1.0, SpeakerResolution.NONE
     if raw.previous:
-        return (frame.speaker, 0.9) if frame is not None else (None, 0.8)
-    if raw.pronoun or raw.anaphor:
+        if frame is not None and frame.speaker is not None:
+            return frame.speaker, 0.9, SpeakerResolution.PREVIOUS
+        return None, 0.8, SpeakerResolution.NONE
+    if raw.anaphor:
+        holder = _holder_of(raw.role, holders)
+        if holder is not None:
+            return holder, 0.85, SpeakerResolution.ROLE
+        if raw.role.endswith(_SPOKES) or raw.role in _SPOKES:
+            # a spokesperson nobody was introduced as: someone new, not the last person named
+            return registry.resolve(raw), 0.8, SpeakerResolution.ROLE
+    if raw.pronoun or raw.anaphor or raw.owner:
         if raw.pronoun:
             wanted = lex.pronouns.get(raw.pronoun) or _DE_PRONOUNS.get(raw.pronoun, "o")
         else:
-            wanted = raw.gender or "p"
+            wanted = raw.owner or raw.gender or "p"
         recent = [e for p, e in mentions if p < raw.pos]
         pool = history[-_PRONOUN_WINDOW:] + recent
+        how = SpeakerResolution.PRONOUN if raw.pronoun or raw.owner else SpeakerResolution.ROLE
         for candidate in reversed(pool):
             if _fits(candidate, wanted):
-                return candidate, 0.85 if raw.pronoun else 0.8
-        if raw.pronoun:
-            return None, 0.5
+                return candidate, 0.85 if raw.pronoun else 0.8, how
+        if raw.pronoun or raw.owner:
+            return None, 0.5, SpeakerResolution.NONE
     entity = registry.resolve(raw)
     if entity is None:
-        return None, 0.5
-    if entity.known and _norm(entity.name) != _norm(raw.name):
-        return entity, 0.95
-    return entity, 1.0 if entity.known else 0.95
+        return None, 0.5, SpeakerResolution.NONE
+    if raw.role:
+        return entity, 0.9, SpeakerResolution.ROLE  # "ein Sprecher", "a spokesman"
+    if _norm(entity.name) != _norm(raw.name):
+        return entity, 0.95, SpeakerResolution.ALIAS
+    return entity, 1.0 if entity.known else 0.95, SpeakerResolution.NAMED
+
+
+_SPOKES = ("sprecher", "sprecherin", "spokesman", "spokeswoman", "spokesperson", "vertreter")

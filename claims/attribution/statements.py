@@ -18,12 +18,14 @@ from .lexicon import (
     _KONJUNKTIV_STRONG,
     _NOT_VERBS_DE,
     _OBJECT,
+    _QUESTION_WORDS,
     _REPORTED,
+    _SUBORDINATE,
     _THAT_WORDS,
     _Lexicon,
 )
-from .records import _Raw, _Sentence, _Tok
-from .speech import _next_punct
+from .markers import _next_punct
+from .records import _Attr, _Raw, _Sentence, _Tok
 
 
 def _is_konjunktiv(toks: list[_Tok], k: int) -> tuple[bool, bool]:
@@ -40,7 +42,7 @@ def _is_konjunktiv(toks: list[_Tok], k: int) -> tuple[bool, bool]:
     if (
         len(low) < 5
         or not low.endswith("e")
-        or low.endswith(("te", "ie", "ische", "liche"))
+        or low.endswith(("te", "ie", "ische", "liche", "weise"))
         or low in _NOT_VERBS_DE
         or low in _DE_DETERMINERS
         or low in _DE_STOP
@@ -130,28 +132,64 @@ def _tok_range(toks: list[_Tok], lo: int, hi: int) -> tuple[int, int]:
     return a, b
 
 
+def _main_clause_end(toks: list[_Tok]) -> int:
+    """Where the sentence's main clause ends: at the first comma before a subordinating
+    word ("…, ob er geimpft sei": that Konjunktiv is the question's, not reported
+    speech). A sentence that opens with a subordinate clause is taken whole."""
+    if toks and toks[0].lower in _SUBORDINATE and toks[0].lower not in _DE_DETERMINERS:
+        return len(toks)
+    for k in range(1, len(toks) - 1):
+        if toks[k].text == "," and toks[k + 1].lower in _SUBORDINATE:
+            return k
+    return len(toks)
+
+
 def _classify(text: str, sent: _Sentence, lex: _Lexicon) -> None:
     toks = sent.toks
-    sent.konjunktiv, sent.konjunktiv_strong = _konjunktiv(toks, 0, len(toks), lex)
+    sent.konjunktiv, sent.konjunktiv_strong = _konjunktiv(toks, 0, _main_clause_end(toks), lex)
     sent.direct_span = _direct_span(text, sent, sent.start, sent.end)
-    attr = sent.attr
-    if attr is None:
-        return
+    if sent.attr is not None:
+        sent.claim = _claim(text, sent, sent.attr, lex)
+        if sent.attr.before is not None:
+            sent.before_claim = _claim(text, sent, sent.attr.before, lex)
+        if sent.attr.tail is not None:
+            lo, hi = sent.attr.tail
+            a, b = _tok_range(toks, lo, hi)
+            s, e = _trim(text, lo, hi)
+            if s < e and (lex.language == "en" or _konjunktiv(toks, a, b, lex)[0]):
+                sent.tail_claim = (Attribution.INDIRECT, s, e)
+
+
+def _claim(text: str, sent: _Sentence, attr: _Attr, lex: _Lexicon) -> _Claim | None:
+    """The statement an attribution introduces: kind and span."""
+    toks = sent.toks
+    if attr.no_claim or attr.layout == "previous":
+        return None
     lo, hi = attr.content
+    if attr.fragment:
+        s, e = _trim(text, lo, hi)
+        return (Attribution.DIRECT, s, e) if s < e and _has_word(text, s, e) else None
     if attr.layout == "middle":
         direct = _direct_span_middle(text, sent)
     else:
         direct = _direct_span(text, sent, lo, hi)
     if direct is not None and attr.kind != _REPORTED:
-        sent.claim = (Attribution.DIRECT, *direct)
-        return
+        return (Attribution.DIRECT, *direct)
     a, b = _tok_range(toks, lo, hi)
     konj, _strong = _konjunktiv(toks, a, b, lex)
     s, e = _trim(text, lo, hi)
     words = sum(1 for t in toks[a:b] if t.word or t.quote is not None)
     # "Er sagte nichts": a frame needs more than speaker, verb and one word
     if s >= e or words < (4 if attr.layout == "frame" else 2):
-        return
+        return None
+    if attr.raw.anonymous and attr.kind != _REPORTED and not konj:
+        return None  # "…, heißt es." about the author's own facts: nobody's claim
+    if (
+        a < len(toks)
+        and toks[a].lower in _QUESTION_WORDS
+        and attr.cue.lower().startswith(("frag", "ask"))
+    ):
+        return None  # "fragte, warum …": a question asserts nothing
     if attr.kind == _REPORTED:
         kind = Attribution.REPORTED
     elif konj:
@@ -162,9 +200,25 @@ def _classify(text: str, sent: _Sentence, lex: _Lexicon) -> None:
         kind = Attribution.INDIRECT
     elif attr.kind == _OBJECT:
         kind = Attribution.PARAPHRASE
+    elif attr.layout == "leading" and _after_colon(text, s) and lex.language == "de":
+        kind = Attribution.DIRECT  # "Der Landrat mahnte: Bleibt zu Hause!": after a colon
     else:
         kind = Attribution.INDIRECT
-    sent.claim = (kind, s, e)
+    return (kind, s, e)
+
+
+_Claim = tuple[Attribution, int, int]
+
+
+def _has_word(text: str, s: int, e: int) -> bool:
+    return any(ch.isalnum() for ch in text[s:e])
+
+
+def _after_colon(text: str, s: int) -> bool:
+    k = s
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    return k > 0 and text[k - 1] == ":"
 
 
 def _direct_span_middle(text: str, sent: _Sentence) -> tuple[int, int] | None:
@@ -179,7 +233,7 @@ def _direct_span_middle(text: str, sent: _Sentence) -> tuple[int, int] | None:
     return (s, e) if s < e else None
 
 
-def _claim_clauses(text: str, sent: _Sentence, lex: _Lexicon) -> list[tuple[int, int, _Raw]]:
+def _claim_clauses(text: str, sent: _Sentence, lex: _Lexicon) -> list[tuple[int, int, _Raw, str]]:
     """ "russische Behauptungen …, wonach die USA …": a claim relayed by its rebuttal."""
     toks = sent.toks
     out = []
@@ -206,5 +260,5 @@ def _claim_clauses(text: str, sent: _Sentence, lex: _Lexicon) -> list[tuple[int,
             end = toks[end_tok].start if end_tok < len(toks) else sent.end
             s, e = _trim(text, start, end)
             if e - s > 10:
-                out.append((s, e, _Raw(country, True, pos=tok.start)))
+                out.append((s, e, _Raw(country, True, pos=tok.start), tok.text))
     return out

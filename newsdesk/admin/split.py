@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import services, suggestions
+from claims.attribution import SpeakerResolution
 from claims.errors import DeskError
 from claims.models import Article, Claim, Speaker
 from claims.selectors import article_with_claims
@@ -70,6 +71,28 @@ def _int(data: dict[str, Any], key: str) -> int:
 
 def _error(error: DeskError, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": str(error)}, status=status)
+
+
+def _explain_labels() -> dict[str, Any]:
+    """The words of a suggestion's hint ("found by “sagte” · speaker named"), translated
+    here: split.js takes its labels from the page."""
+    return {
+        "cue": _("found by"),
+        "speaker": _("speaker"),
+        "cues": {
+            "quotation": _("a quotation going on"),
+            "Konjunktiv": _("Konjunktiv going on"),
+            ":": _("a colon after the name"),
+        },
+        "resolutions": {
+            SpeakerResolution.NAMED.value: _("named"),
+            SpeakerResolution.ALIAS.value: _("another form of the name"),
+            SpeakerResolution.ROLE.value: _("by role"),
+            SpeakerResolution.PRONOUN.value: _("by pronoun"),
+            SpeakerResolution.PREVIOUS.value: _("from the statement before"),
+            SpeakerResolution.NONE.value: _("none found"),
+        },
+    }
 
 
 class SplitViewMixin:
@@ -128,6 +151,7 @@ class SplitViewMixin:
                 "attributions": [
                     {"value": v, "label": str(label)} for v, label in Claim.Attribution.choices
                 ],
+                "explain": _explain_labels(),
                 "urls": {
                     "claims": reverse("admin:claims_article_split_claims", args=[article.pk]),
                     "suggestions": reverse(

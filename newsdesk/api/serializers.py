@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from claims import links
+from claims.attribution import SpeakerResolution
 from claims.errors import InvalidInput
 from claims.models import (
     LANGUAGE_RE,
@@ -249,6 +250,22 @@ class SuggestionSerializer(serializers.Serializer):
     speaker = SuggestionSpeakerSerializer(allow_null=True)
     attribution = serializers.ChoiceField(choices=Claim.Attribution.choices)
     confidence = serializers.FloatField()
+    cue = serializers.CharField(
+        allow_blank=True,
+        help_text=(
+            "What the suggestion was found by: the speech verb or marker as the text has it "
+            '("sagte", "warf … vor", "according to", "laut"), ":" for a name and a colon, '
+            'or, for a statement going on without an attribution of its own, "quotation" '
+            'or "Konjunktiv".'
+        ),
+    )
+    speaker_resolution = serializers.ChoiceField(
+        choices=[(r.value, r.value) for r in SpeakerResolution],
+        help_text=(
+            "How the speaker was found: named in the sentence, an alias or other form of a "
+            "name, a role noun, a pronoun, the statement before (previous), or none."
+        ),
+    )
 
 
 class SuggestionListSerializer(serializers.Serializer):
@@ -265,6 +282,8 @@ def suggestion_data(suggestion: Any) -> dict[str, Any]:
         "speaker": {"id": speaker.id, "name": speaker.name} if speaker else None,
         "attribution": str(suggestion.attribution),
         "confidence": round(float(suggestion.confidence), 3),
+        "cue": suggestion.cue,
+        "speaker_resolution": str(suggestion.speaker_resolution),
     }
 
 

@@ -317,6 +317,9 @@
       meta.className = "split-hint";
       meta.textContent = (s.speaker ? s.speaker.name + (s.speaker.id ? "" : " (" + gettext("new") + ")") : "?") +
         " · " + attributionLabel(s.attribution) + " · " + Math.round(s.confidence * 100) + "%";
+      const why = document.createElement("div");
+      why.className = "split-hint split-cue";
+      why.textContent = explainLabel(s);
       const accept = document.createElement("button");
       accept.type = "button";
       accept.className = "button";
@@ -327,10 +330,20 @@
       dismiss.className = "button";
       dismiss.textContent = gettext("Dismiss");
       dismiss.addEventListener("click", () => { current = i; dismissCurrent(); });
-      li.append(q, meta, accept, dismiss);
+      li.append(q, meta, why, accept, dismiss);
       li.addEventListener("click", (e) => { if (e.target === li || e.target === q) focusSuggestion(i); });
       list.appendChild(li);
     });
+  }
+
+  /* "found by “sagte” · speaker: by pronoun": how the engine found the suggestion, in the
+   * page's language (the labels come with the page, see newsdesk/admin/split.py). */
+  function explainLabel(s) {
+    const labels = data.explain;
+    const fixed = labels.cues[s.cue];
+    const cue = fixed || (s.cue ? "“" + s.cue + "”" : "?");
+    const resolution = labels.resolutions[s.speaker_resolution] || s.speaker_resolution;
+    return labels.cue + " " + cue + " · " + labels.speaker + ": " + resolution;
   }
 
   function attributionLabel(value) {

@@ -40,8 +40,34 @@ def test_the_whole_workflow(checker_api, editor_api, make_published):
     suggestions = checker_api.get(f"/api/v1/desk/articles/{article['id']}/suggestions/").json()
     assert suggestions["results"], suggestions
     first = suggestions["results"][0]
-    assert set(first) == {"start", "end", "quote", "speaker", "attribution", "confidence"}
+    assert set(first) == {
+        "start",
+        "end",
+        "quote",
+        "speaker",
+        "attribution",
+        "confidence",
+        "cue",
+        "speaker_resolution",
+    }
     assert TEXT[first["start"] : first["end"]] == first["quote"]
+    # each suggestion says what it was found by and how its speaker was resolved
+    for suggestion in suggestions["results"]:
+        assert suggestion["cue"], suggestion
+        assert suggestion["speaker_resolution"] in {
+            "named",
+            "alias",
+            "role",
+            "pronoun",
+            "previous",
+            "none",
+        }
+        assert (suggestion["speaker"] is None) == (suggestion["speaker_resolution"] == "none")
+    explained = [(x["quote"], x["cue"], x["speaker_resolution"]) for x in suggestions["results"]]
+    assert explained == [
+        ('die Inflation sei "so niedrig wie nie"', "erklärte", "named"),
+        ("es gebe keine Probleme", "sagte", "role"),  # "der Minister": nobody introduced so
+    ]
 
     # A claim from a span, with a new speaker by name.
     start, end = _span(TEXT, "so niedrig wie nie")

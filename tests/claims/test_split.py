@@ -38,6 +38,34 @@ def test_split_page_lists_claims_and_answers_for_checkers(client, checker, artic
     assert 'id="split-data"' in response.content.decode()
 
 
+def test_split_page_explains_suggestions_in_the_desk_language(client, checker, article):
+    """The hint under each suggestion ("found by “sagte” · speaker: by pronoun") takes its
+    words from the page, translated; the suggestions carry the cue and the resolution."""
+    client.force_login(checker)
+    response = client.get(
+        reverse("admin:claims_article_split", args=[article.pk]), HTTP_ACCEPT_LANGUAGE="de"
+    )
+    explain = response.context["split_data"]["explain"]
+    assert explain["cue"] == "gefunden über"
+    assert explain["resolutions"]["pronoun"] == "über ein Pronomen"
+    assert explain["cues"]["quotation"] == "ein fortgesetztes Zitat"
+    assert set(explain["resolutions"]) == {
+        "named",
+        "alias",
+        "role",
+        "pronoun",
+        "previous",
+        "none",
+    }
+    url = reverse("admin:claims_article_split_suggestions", args=[article.pk])
+    results = client.get(url).json()["results"]
+    terror = next(s for s in results if "Terrorgruppen" in s["quote"])
+    # "Tokajew warf … vor": the desk knows him as Kassym-Schomart Tokajew
+    assert (terror["cue"], terror["speaker_resolution"]) == ("warf … vor", "alias")
+    pronoun = next(s for s in results if "beabsichtige" in s["quote"])
+    assert (pronoun["cue"], pronoun["speaker_resolution"]) == ("sagte", "pronoun")
+
+
 def test_split_page_needs_staff(client, article):
     response = client.get(reverse("admin:claims_article_split", args=[article.pk]))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]

@@ -129,3 +129,12 @@ def test_accept_and_dismiss_suggestions_with_the_keyboard(split_page):
     claim = Claim.objects.get()
     assert "Terrorgruppen" in claim.exact and claim.speaker.name == "Kassym-Schomart Tokajew"
     page.screenshot(path=str(ARTIFACTS / "split-view-suggestion-accepted.png"), full_page=True)
+
+
+def test_each_suggestion_says_what_it_was_found_by(split_page):
+    page, _article = split_page
+    terror = page.locator(".suggestion", has_text="Terrorgruppen")
+    hint = terror.locator(".split-cue").inner_text()
+    assert hint == "found by “warf … vor” · speaker: another form of the name"
+    pronoun = page.locator(".suggestion", has_text="beabsichtige").locator(".split-cue")
+    assert pronoun.inner_text() == "found by “sagte” · speaker: by pronoun"
