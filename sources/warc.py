@@ -71,9 +71,7 @@ def _split_head(raw: bytes) -> tuple[bytes, bytes] | None:
 def _parse_head(head: bytes, *, is_request: bool) -> _RawHead | None:
     protocols = None if is_request else _HTTP_PROTOCOLS
     try:
-        parsed = StatusAndHeadersParser(protocols, verify=not is_request).parse(
-            io.BytesIO(head)
-        )
+        parsed = StatusAndHeadersParser(protocols, verify=not is_request).parse(io.BytesIO(head))
     except (ValueError, UnicodeError, EOFError, LookupError) as error:
         del error  # malformed: the caller keeps the bytes as a plain resource
         return None
