@@ -221,6 +221,12 @@ def _exchange(
         sent, received, overflowed = conn.wire()
         if not sent:
             return
+        if truncated == "length" or overflowed:
+            # The socket may have read ahead of the cap: the record holds the head and at
+            # most the cap's worth of body, as the fetch did.
+            head_end = received.find(b"\r\n\r\n")
+            if head_end >= 0:
+                received = received[: head_end + 4 + policy.max_bytes]
         transcript.append(
             Exchange(
                 url=url,
