@@ -42,13 +42,14 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, TextField, Value, When
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 # Not ``extraction``: it pulls in trafilatura, htmldate, lxml and pypdf (about 22 MB per
 # process), which only the worker's fetch needs; ``_extract`` imports it there. Web
 # processes import this module too (``SourcesConfig.ready`` registers the tasks) and must
 # stay lean (a test checks that they never import the extraction stack).
-from . import fetching
+from . import diffing, fetching
 from .announcements import announce_source_change_on_commit
 from .evidence import evidence_collect
 from .leases import Lease, lease_release, source_lease_take
@@ -228,6 +229,7 @@ def _compare(latest: Snapshot | None, new: Snapshot, url: str) -> tuple[set[str]
     elif new.fingerprint != latest.fingerprint:
         flags.add("changed")
         reasons.append(_("The text of the source changed."))
+        reasons.extend(_lost_passages(latest, new))
     before = _host(latest.final_url or url)
     after = _host(new.final_url)
     if after and before and after != before:
@@ -236,6 +238,24 @@ def _compare(latest: Snapshot | None, new: Snapshot, url: str) -> tuple[set[str]
             _("The address now leads to another site: %(host)s.") % {"host": _host(new.final_url)}
         )
     return flags, reasons
+
+
+def _lost_passages(latest: Snapshot, new: Snapshot) -> list[str]:
+    """Reasons for cited passages that the new text no longer contains (the desk shows the
+    side-by-side difference, ``sources.diffing``)."""
+    passages = list(
+        Citation.objects.filter(source_id=latest.source_id)
+        .exclude(passage="")
+        .values_list("passage", flat=True)
+        .distinct()
+    )
+    if not passages or not latest.text or not new.text:
+        return []
+    return [
+        _("The cited passage “%(passage)s” is no longer in it.")
+        % {"passage": Truncator(passage).chars(80)}
+        for passage in diffing.passages_lost(latest.text, new.text, passages)
+    ]
 
 
 def _store_body(snapshot: Snapshot, body: bytes) -> None:
