@@ -195,3 +195,35 @@ def build_warc(
         )
     )
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A file we made (a screenshot, a PDF print) to add to a bundle as a resource record."""
+
+    uri: str  # e.g. "urn:screenshot:https://example.org/page"
+    content_type: str
+    data: bytes
+    date: str  # WARC-Date, ISO 8601 UTC
+    refers_to: str = ""  # the page's URL (WARC-Refers-To-Target-URI)
+
+
+def build_resources(resources: Iterable[Resource]) -> bytes:
+    """Gzipped WARC records of ``resources``, to append to a bundle (no warcinfo)."""
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    for resource in resources:
+        headers = {"WARC-Date": resource.date}
+        if resource.refers_to:
+            headers["WARC-Refers-To-Target-URI"] = resource.refers_to
+        writer.write_record(
+            writer.create_warc_record(
+                resource.uri,
+                "resource",
+                payload=io.BytesIO(resource.data),
+                length=len(resource.data),
+                warc_content_type=resource.content_type,
+                warc_headers_dict=headers,
+            )
+        )
+    return out.getvalue()
