@@ -22,7 +22,6 @@ from django.views.decorators.http import require_POST
 
 from claims.errors import DeskError
 from claims.models import Claim
-from newsdesk.api.serializers import desk_evidence_url
 from publishing.archive import archive_response
 from sources import diffing, selectors, services
 from sources.models import Citation, Snapshot, Source
@@ -272,6 +271,11 @@ class SourceCitationInline(admin.TabularInline):
         )
 
 
+def _desk_download(snapshot: Snapshot, part: str) -> str:
+    """The desk's download of an evidence file, on whatever host serves the admin."""
+    return reverse("api:desk:snapshot-evidence", kwargs={"pk": snapshot.pk, "part": part})
+
+
 def evidence_links(snapshot: Snapshot) -> str:
     """The screenshot's thumbnail, the WARC download and the PDF (desk downloads), or why
     there is no screenshot."""
@@ -281,12 +285,12 @@ def evidence_links(snapshot: Snapshot) -> str:
             format_html(
                 '<a href="{0}" target="_blank" rel="noopener noreferrer">'
                 '<img class="desk-thumbnail" src="{0}" alt="{1}" width="160" loading="lazy"></a>',
-                desk_evidence_url(snapshot, "screenshot"),
+                _desk_download(snapshot, "screenshot"),
                 _("Screenshot"),
             )
         )
     downloads = [
-        (desk_evidence_url(snapshot, part), label)
+        (_desk_download(snapshot, part), label)
         for part, label in (("warc", _("WARC")), ("pdf", _("PDF")))
         if getattr(snapshot, part)
     ]
