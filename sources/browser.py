@@ -238,7 +238,7 @@ class _Browser:
         future = asyncio.run_coroutine_threadsafe(self._shutdown(), self.loop)
         try:
             future.result(timeout)
-        except (concurrent.futures.TimeoutError, Exception) as error:  # at exit: log, go on
+        except Exception as error:  # at exit, whatever the browser did: log it and go on
             logger.warning("snapshot browser: could not close cleanly: %r", error)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.executor.shutdown(wait=False, cancel_futures=True)
@@ -248,6 +248,8 @@ class _Browser:
     async def _render(
         self, page: Page, policy: fetching.FetchPolicy, *, timeout: float, max_pages: int
     ) -> Rendering:
+        from playwright.async_api import Error as PlaywrightError
+
         if self._slots is None:
             self._slots = asyncio.Semaphore(MAX_OPEN_PAGES)
             self._idle = asyncio.Condition()
@@ -255,8 +257,10 @@ class _Browser:
             for attempt in (1, 2):
                 try:
                     browser = await self._acquire(max_pages)
-                except Exception as error:  # Playwright's launch errors are plain ``Error``s
-                    return Rendering(reason=f"The browser could not be started: {error}")
+                except (PlaywrightError, OSError) as error:
+                    logger.warning("snapshot browser: could not start: %s", error)
+                    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+                    return Rendering(reason=f"The browser could not be started: {first_line}")
                 self.inflight += 1
                 try:
                     rendering = await self._render_once(browser, page, policy, timeout)
@@ -305,9 +309,11 @@ class _Browser:
     async def _discard(self, browser: Browser) -> None:
         if self.browser is browser:
             self.browser = None
+        from playwright.async_api import Error as PlaywrightError
+
         try:
             await asyncio.wait_for(browser.close(), 5)
-        except Exception as error:  # already dead: nothing to close
+        except (PlaywrightError, TimeoutError) as error:  # already dead: nothing to close
             logger.debug("snapshot browser: close after a crash: %r", error)
 
     async def _shutdown(self) -> None:
