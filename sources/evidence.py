@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
@@ -31,14 +32,31 @@ logger = logging.getLogger(__name__)
 _RENDERED_KINDS = frozenset({Snapshot.Kind.HTML})
 
 
-def _store(field: FieldFile, kind: str, extension: str, data: bytes) -> str:
-    """Store ``data`` by its sha256 (an identical file is shared); returns the sha256."""
+def _store(
+    field: FieldFile, kind: str, extension: str, data: bytes, *, unique: bool = False
+) -> str:
+    """Store ``data`` by its sha256 (an identical file is shared); returns the sha256.
+
+    ``unique``: the content cannot exist yet (a WARC file holds its own record ids and
+    dates), so there is nothing to look up first.
+    """
     digest = hashlib.sha256(data).hexdigest()
     name = f"evidence/{kind}/{digest[:2]}/{digest[2:4]}/{digest}.{extension}"
-    if not default_storage.exists(name):
+    if unique or not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(data))
     field.name = name
     return digest
+
+
+def _citing_claim_ids(source_id: int) -> tuple[int, ...]:
+    """The claims citing the source, in one plain query (this runs for every fetch)."""
+    table = connection.ops.quote_name(Citation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT claim_id FROM {table} WHERE source_id = %s ORDER BY claim_id",  # noqa: S608
+            [source_id],
+        )
+        return tuple(int(row[0]) for row in cursor.fetchall())
 
 
 def browser_enabled() -> bool:
@@ -95,12 +113,7 @@ def evidence_collect(
     snapshot.blocked_requests = rendering.blocked
     if not settings.SNAPSHOT_WARC or not exchanges:
         return
-    claim_ids = tuple(
-        Citation.objects.filter(source_id=source_id)
-        .order_by("claim_id")
-        .values_list("claim_id", flat=True)
-        .distinct()
-    )
+    claim_ids = _citing_claim_ids(source_id)
     evidence = warc.Evidence(
         source_id=source_id,
         claim_ids=claim_ids,
@@ -118,4 +131,4 @@ def evidence_collect(
         },
     )
     data = warc.build_warc(exchanges, evidence, subresources=rendering.subresources)
-    snapshot.warc_sha256 = _store(snapshot.warc, "warc", "warc.gz", data)
+    snapshot.warc_sha256 = _store(snapshot.warc, "warc", "warc.gz", data, unique=True)
