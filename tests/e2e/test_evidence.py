@@ -14,6 +14,7 @@ from claims.demo import demo_load
 from factcheck.celery import app
 from sources import browser, services
 from tests import factories
+from tests.helpers.network import browser_request_check
 from tests.helpers.workflow import publish_claim
 from tests.sources.helpers import fetch, page
 from tests.sources.httpserver import LocalHTTPServer
@@ -22,8 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def archived(settings, tmp_path, live_server):
+def archived(settings, tmp_path, live_server, monkeypatch):
     """A published claim citing a page fetched with its screenshot, PDF and WARC."""
+    monkeypatch.setattr(browser, "REQUEST_CHECKS", [browser_request_check])
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.FETCH_ALLOW_NETWORKS = ["127.0.0.1/32"]
     settings.SNAPSHOT_BROWSER = True

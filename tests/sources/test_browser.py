@@ -2,7 +2,7 @@
 
 Network rule: Chromium itself reaches nothing (every name and address fails in its own
 resolver); every request the page makes is fetched by our fetcher in this process, under
-the loopback guard, after the route handler's checks. ``_only_127_0_0_1`` adds a check
+the loopback guard, after the route handler's checks. ``browser_request_check`` adds a check
 that refuses anything whose host is not a loopback address literal, whatever the policy,
 before any lookup. The pages are designed so that the main page is allowed (the policy
 allows 127.0.0.1/32 only) and a subresource on 127.0.0.2 is not.
@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import ipaddress
 import os
 import signal
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.storage import default_storage
@@ -26,6 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 from sources import browser, fetching, services
 from sources.engine import Outcome
 from tests import factories
+from tests.helpers.network import browser_request_check
 from tests.sources.helpers import fetch, page
 from tests.sources.httpserver import LocalHTTPServer, silent, static
 
@@ -42,18 +41,9 @@ PNG = bytes.fromhex(
 )
 
 
-def _only_127_0_0_1(url: str) -> str | None:
-    host = urlsplit(url).hostname or ""
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    return None if loopback else "Tests load nothing but loopback."
-
-
 @pytest.fixture(autouse=True)
 def _guarded(monkeypatch):
-    monkeypatch.setattr(browser, "REQUEST_CHECKS", [_only_127_0_0_1])
+    monkeypatch.setattr(browser, "REQUEST_CHECKS", [browser_request_check])
 
 
 @pytest.fixture(scope="module", autouse=True)
