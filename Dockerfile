@@ -5,10 +5,13 @@ FROM python:3.12-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    DEBUG=false
+    DEBUG=false \
+    CHROMIUM_PATH=/usr/bin/chromium
 
+# chromium: Debian's, for the worker's browser snapshots (sources/browser.py; Playwright's
+# driver comes with the pip package, no browser is ever downloaded).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext curl \
+    && apt-get install -y --no-install-recommends gettext curl chromium fonts-liberation \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 desk
 

@@ -5,7 +5,8 @@ only the runtime dependencies, as the Dockerfile installs them: ``pip install .`
    outage in production).
 2. A local HTML page and a PDF are fetched and extracted through the worker's code path:
    a citation is saved, its fetch task runs (in-process, the embedded default), and the
-   snapshots must hold the extracted title and text.
+   snapshots must hold the extracted title and text, the page its WARC file and, where
+   Chromium is installed, its screenshot and PDF print.
 
 Usage: python .ci/runtime_check.py   (from the repository root; prints a summary line)
 """
@@ -107,6 +108,14 @@ def main() -> None:
         problems.append(f"HTML not extracted: {html and (html.title, html.text[:80], html.reason)}")
     if pdf is None or "Behauptung ist falsch" not in pdf.text:
         problems.append(f"PDF not extracted: {pdf and (pdf.title, pdf.text[:80], pdf.reason)}")
+    # The evidence of the fetch: its WARC file, and where Chromium is installed the
+    # browser snapshot through Playwright (a runtime dependency since issue 18).
+    from django.conf import settings
+
+    if html is not None and not (html.warc and html.warc_sha256):
+        problems.append("the HTML page has no WARC file")
+    if html is not None and settings.SNAPSHOT_BROWSER and not (html.screenshot and html.pdf):
+        problems.append(f"the HTML page has no screenshot or PDF: {html.browser_reason}")
     server.shutdown()
     if problems:
         sys.exit("runtime check FAILED: " + "; ".join(problems))

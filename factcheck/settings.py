@@ -338,6 +338,14 @@ FETCH_ALLOW_NETWORKS = env.list("FETCH_ALLOW_NETWORKS", default=[])
 FETCH_MAX_ATTEMPTS = env.int("FETCH_MAX_ATTEMPTS", default=5)
 FETCH_LEASE_SECONDS = env.int("FETCH_LEASE_SECONDS", default=120)
 SOURCE_RECHECK_DAYS = env.float("SOURCE_RECHECK_DAYS", default=7.0)
+# Evidence of every fetch (sources.evidence): a WARC file of what was exchanged, and a
+# screenshot and PDF rendered by headless Chromium in the worker (on by default where
+# Chromium is installed; SNAPSHOT_BROWSER=false turns it off).
+SNAPSHOT_WARC = env.bool("SNAPSHOT_WARC", default=True)
+CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
+SNAPSHOT_BROWSER = env.bool("SNAPSHOT_BROWSER", default=Path(CHROMIUM_PATH).is_file())
+SNAPSHOT_BROWSER_TIMEOUT = env.float("SNAPSHOT_BROWSER_TIMEOUT", default=15.0)
+SNAPSHOT_BROWSER_MAX_PAGES = env.int("SNAPSHOT_BROWSER_MAX_PAGES", default=100)
 # How long a web process trusts its copy of the public-cache generation: a cached page is
 # then served from the process's memory, and a publication shows everywhere within this
 # many seconds. 0: every request asks the shared cache.

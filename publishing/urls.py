@@ -13,4 +13,10 @@ urlpatterns = [
     path("methodology/", views.methodology, name="methodology"),
     path("feeds/fact-checks.atom", views.feed, name="feed"),
     path("sources/snapshots/<int:snapshot_id>/", archive.snapshot_archive, name="snapshot"),
+    path("sources/snapshots/<int:snapshot_id>/copy/", archive.snapshot_copy, name="snapshot-copy"),
+    path(
+        "sources/snapshots/<int:snapshot_id>/<str:part>/",
+        archive.snapshot_evidence,
+        name="snapshot-evidence",
+    ),
 ]

@@ -42,14 +42,16 @@ from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, TextField, Value, When
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 # Not ``extraction``: it pulls in trafilatura, htmldate, lxml and pypdf (about 22 MB per
 # process), which only the worker's fetch needs; ``_extract`` imports it there. Web
 # processes import this module too (``SourcesConfig.ready`` registers the tasks) and must
 # stay lean (a test checks that they never import the extraction stack).
-from . import fetching
+from . import diffing, fetching
 from .announcements import announce_source_change_on_commit
+from .evidence import evidence_collect
 from .leases import Lease, lease_release, source_lease_take
 from .models import Citation, Snapshot, Source, snapshot_upload_to
 from .queue import enqueue_fetch_on_commit
@@ -227,6 +229,7 @@ def _compare(latest: Snapshot | None, new: Snapshot, url: str) -> tuple[set[str]
     elif new.fingerprint != latest.fingerprint:
         flags.add("changed")
         reasons.append(_("The text of the source changed."))
+        reasons.extend(_lost_passages(latest, new))
     before = _host(latest.final_url or url)
     after = _host(new.final_url)
     if after and before and after != before:
@@ -235,6 +238,24 @@ def _compare(latest: Snapshot | None, new: Snapshot, url: str) -> tuple[set[str]
             _("The address now leads to another site: %(host)s.") % {"host": _host(new.final_url)}
         )
     return flags, reasons
+
+
+def _lost_passages(latest: Snapshot, new: Snapshot) -> list[str]:
+    """Reasons for cited passages that the new text no longer contains (the desk shows the
+    side-by-side difference, ``sources.diffing``)."""
+    passages = list(
+        Citation.objects.filter(source_id=latest.source_id)
+        .exclude(passage="")
+        .values_list("passage", flat=True)
+        .distinct()
+    )
+    if not passages or not latest.text or not new.text:
+        return []
+    return [
+        _("The cited passage “%(passage)s” is no longer in it.")
+        % {"passage": Truncator(passage).chars(80)}
+        for passage in diffing.passages_lost(latest.text, new.text, passages)
+    ]
 
 
 def _store_body(snapshot: Snapshot, body: bytes) -> None:
@@ -299,15 +320,50 @@ def _record_finding(lease: Lease, finding: _Finding, now: datetime) -> Outcome:
     return Outcome.FETCHED if finding.snapshot is not None else Outcome.UNCHANGED
 
 
-def _finding_for(lease: Lease, snapshot: Snapshot, body: bytes, reason: str) -> _Finding:
-    """First fetch: always a snapshot. Re-check: a snapshot only if something changed."""
+def _finding_for(
+    lease: Lease,
+    snapshot: Snapshot,
+    body: bytes,
+    reason: str,
+    *,
+    exchanges: tuple[fetching.Exchange, ...] = (),
+    content_type: str = "",
+) -> _Finding:
+    """First fetch: always a snapshot. Re-check: a snapshot only if something changed.
+
+    A snapshot to be recorded gets its evidence first (WARC, screenshot, PDF: outside any
+    transaction, the browser may take seconds). A re-check that finds nothing new adds
+    no snapshot, so no evidence either: the latest snapshot's stays the record.
+    """
     if not lease.is_recheck:
         flags = {"dead"} if snapshot.status_code in DEAD_STATUSES else set()
-        return _Finding(snapshot=snapshot, body=body, reason=reason, flags=flags)
-    flags, reasons = _compare(_latest_snapshot(lease.source_id), snapshot, lease.url)
-    if not flags:
-        return _Finding(snapshot=None, reason=None)
-    return _Finding(snapshot=snapshot, body=body, reason=" ".join(reasons), flags=flags)
+        finding = _Finding(snapshot=snapshot, body=body, reason=reason, flags=flags)
+    else:
+        flags, reasons = _compare(_latest_snapshot(lease.source_id), snapshot, lease.url)
+        if not flags:
+            return _Finding(snapshot=None, reason=None)
+        finding = _Finding(snapshot=snapshot, body=body, reason=" ".join(reasons), flags=flags)
+    _collect(lease, snapshot, exchanges, body=body, content_type=content_type)
+    return finding
+
+
+def _collect(
+    lease: Lease,
+    snapshot: Snapshot,
+    exchanges: tuple[fetching.Exchange, ...],
+    *,
+    body: bytes = b"",
+    content_type: str = "",
+) -> None:
+    evidence_collect(
+        snapshot,
+        source_id=lease.source_id,
+        url=lease.url,
+        exchanges=exchanges,
+        body=body,
+        content_type=content_type,
+        policy=fetch_policy(),
+    )
 
 
 def _record_transient(
@@ -365,8 +421,31 @@ def _record_error(lease: Lease, error: fetching.FetchError, now: datetime) -> Ou
         # A name that no longer resolves, a certificate that no longer verifies, a page
         # grown too large: recorded as a snapshot without a response, and flagged.
         snapshot = _error_snapshot(error, now)
-        return _record_finding(lease, _finding_for(lease, snapshot, b"", ""), now)
+        finding = _finding_for(lease, snapshot, b"", "", exchanges=error.exchanges)
+        return _record_finding(lease, finding, now)
+    if error.exchanges:
+        # A response that began (a body over the size cap): what came is evidence, kept
+        # in a snapshot without a usable copy, its WARC marking the truncation.
+        return _record_failed_with_evidence(lease, error, now)
     if not lease_release(lease, now, state=State.FAILED, next_attempt_at=None, reason=error.reason):
+        return Outcome.LOST_LEASE
+    return Outcome.FAILED
+
+
+def _record_failed_with_evidence(
+    lease: Lease, error: fetching.FetchError, now: datetime
+) -> Outcome:
+    snapshot = _error_snapshot(error, now)
+    _collect(lease, snapshot, error.exchanges)
+    try:
+        with transaction.atomic():
+            snapshot.source_id = lease.source_id
+            snapshot.save()
+            if not lease_release(
+                lease, now, state=State.FAILED, next_attempt_at=None, reason=error.reason
+            ):
+                raise _LeaseLost
+    except _LeaseLost:
         return Outcome.LOST_LEASE
     return Outcome.FAILED
 
@@ -378,11 +457,13 @@ def _record_response(lease: Lease, result: fetching.FetchResult, now: datetime) 
         if lease.attempts < settings.FETCH_MAX_ATTEMPTS or not lease.is_recheck:
             return _record_transient(lease, now, _status_reason(status), retry_after=retry_after)
         extracted = _extract(result, content_type=result.content_type)
+        exhausted = _snapshot_from_result(result, extracted, now)
+        _collect(lease, exhausted, result.exchanges)
         return _record_transient(
             lease,
             now,
             _status_reason(status),
-            exhausted_snapshot=_snapshot_from_result(result, extracted, now),
+            exhausted_snapshot=exhausted,
             body=result.body,
         )
     if 400 <= status < 500 and status not in DEAD_STATUSES and not lease.is_recheck:
@@ -398,7 +479,15 @@ def _record_response(lease: Lease, result: fetching.FetchResult, now: datetime) 
     )
     snapshot = _snapshot_from_result(result, extracted, now)
     reason = _("Dead link: %s") % _status_reason(status) if status in DEAD_STATUSES else ""
-    return _record_finding(lease, _finding_for(lease, snapshot, result.body, reason), now)
+    finding = _finding_for(
+        lease,
+        snapshot,
+        result.body,
+        reason,
+        exchanges=result.exchanges,
+        content_type=result.headers.get("content-type", ""),
+    )
+    return _record_finding(lease, finding, now)
 
 
 def source_fetch(*, source_id: int) -> Outcome:
@@ -424,7 +513,9 @@ def source_fetch(*, source_id: int) -> Outcome:
 def _fetch_leased(lease: Lease) -> Outcome:
     try:
         try:
-            result = fetching.fetch(lease.url, policy=fetch_policy())
+            result = fetching.fetch(
+                lease.url, policy=fetch_policy(), record=bool(settings.SNAPSHOT_WARC)
+            )
         except fetching.FetchError as error:
             return _record_error(lease, error, timezone.now())
         return _record_response(lease, result, timezone.now())

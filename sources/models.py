@@ -161,6 +161,11 @@ def snapshot_upload_to(instance: "Snapshot", filename: str) -> str:
     return f"snapshots/{digest[:2]}/{digest[2:4]}/{digest}"
 
 
+def evidence_upload_to(instance: "Snapshot", filename: str) -> str:
+    """Evidence files are stored by content too (``sources.evidence`` names them)."""
+    return f"evidence/{filename}"
+
+
 class Snapshot(models.Model):
     class Kind(models.TextChoices):
         HTML = "html", _("HTML page")
@@ -194,6 +199,23 @@ class Snapshot(models.Model):
     text_sha256 = models.CharField(_("sha256 of the text"), max_length=64, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.OTHER)
     reason = models.TextField(_("reason"), blank=True)
+    # Evidence (sources.evidence): the fetch as a WARC file, the page as Chromium rendered
+    # it. Empty when that part is turned off or failed; ``browser_reason`` says why.
+    warc = models.FileField(_("WARC"), upload_to=evidence_upload_to, max_length=200, blank=True)
+    warc_sha256 = models.CharField(_("sha256 of the WARC"), max_length=64, blank=True)
+    screenshot = models.FileField(
+        _("screenshot"), upload_to=evidence_upload_to, max_length=200, blank=True
+    )
+    screenshot_sha256 = models.CharField(_("sha256 of the screenshot"), max_length=64, blank=True)
+    pdf = models.FileField(_("PDF print"), upload_to=evidence_upload_to, max_length=200, blank=True)
+    pdf_sha256 = models.CharField(_("sha256 of the PDF print"), max_length=64, blank=True)
+    browser_reason = models.TextField(_("browser note"), blank=True)
+    blocked_requests = models.JSONField(
+        _("blocked requests"),
+        default=list,
+        blank=True,
+        help_text=_("Requests of the rendered page that were refused: [{url, reason}]."),
+    )
 
     class Meta:
         verbose_name = _("snapshot")

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 
 from claims import links
 from claims.models import Claim
@@ -114,11 +115,18 @@ def claims_with_flagged_sources(claim_ids: Iterable[int]) -> set[int]:
     )
 
 
+def _copy_url(snapshot_id: int) -> str:
+    return links.public_url(
+        reverse("publishing:snapshot-copy", kwargs={"snapshot_id": snapshot_id})
+    )
+
+
 def public_sources_for_claim(claim: Claim) -> list[dict[str, Any]]:
     """The sources of a public claim's verdict, for its page and the partner API.
 
     Each item: ``url`` (normalised: without tracking parameters), ``title``, ``role``, ``role_label``, ``passage``,
-    ``archive_url`` (absolute, "" until a copy exists), ``fetched_at`` (datetime or None)
+    ``archive_url`` (absolute, "" until a copy exists), ``copy_url`` (our page about the
+    copy: screenshot, text, WARC; "" likewise), ``fetched_at`` (datetime or None)
     and ``sha256`` (of the archived body). The archive is the latest copy that was
     answered with 2xx: a later dead link does not replace the copy readers need.
     Two queries whatever the number of sources; call it only for public claims.
@@ -147,6 +155,7 @@ def public_sources_for_claim(claim: Claim) -> list[dict[str, Any]]:
                 "role_label": str(citation.get_role_display()),
                 "passage": citation.passage,
                 "archive_url": links.snapshot_url(snapshot.pk) if snapshot else "",
+                "copy_url": _copy_url(snapshot.pk) if snapshot else "",
                 "fetched_at": snapshot.fetched_at if snapshot else None,
                 "sha256": snapshot.sha256 if snapshot else "",
             }
@@ -166,5 +175,65 @@ def snapshot_public(snapshot_id: int) -> Snapshot | None:
     )
 
 
+def snapshot_public_with_text(snapshot_id: int) -> Snapshot | None:
+    """Like :func:`snapshot_public`, with the extracted text and the source (the reader's
+    page of the copy)."""
+    from claims.selectors import claims_published
+
+    cited_publicly = Citation.objects.filter(
+        source=OuterRef("source_id"), claim__in=claims_published()
+    )
+    return (
+        Snapshot.objects.filter(pk=snapshot_id)
+        .filter(Exists(cited_publicly))
+        .select_related("source")
+        .first()
+    )
+
+
 def snapshot_for_desk(snapshot_id: int) -> Snapshot | None:
     return Snapshot.objects.filter(pk=snapshot_id).defer("text").first()
+
+
+def source_text_versions(source_id: int) -> tuple[Snapshot | None, Snapshot | None]:
+    """(previous, latest) snapshots of a source that have a text: what a re-check compared."""
+    versions = list(
+        Snapshot.objects.filter(source_id=source_id)
+        .exclude(text="")
+        .only("id", "source_id", "fetched_at", "text", "text_sha256", "title", "final_url")
+        .order_by("-fetched_at", "-pk")[:2]
+    )
+    latest = versions[0] if versions else None
+    previous = versions[1] if len(versions) > 1 else None
+    return previous, latest
+
+
+def source_cited_passages(source_id: int) -> list[str]:
+    """The passages the desk quoted from a source, in citation order, each once."""
+    passages = (
+        Citation.objects.filter(source_id=source_id)
+        .exclude(passage="")
+        .order_by("claim_id", "order", "pk")
+        .values_list("passage", flat=True)
+    )
+    return list(dict.fromkeys(passages))
+
+
+def snapshots_for_export(*, claim_id: int | None = None, since: Any = None) -> QuerySet[Snapshot]:
+    """Snapshots with their evidence for ``export_evidence``: of one claim's sources, or
+    fetched since a time; with the source and the claims citing it (3 queries)."""
+    queryset = Snapshot.objects.select_related("source").defer("text", "headers")
+    if claim_id is not None:
+        queryset = queryset.filter(source__citations__claim_id=claim_id)
+    if since is not None:
+        queryset = queryset.filter(fetched_at__gte=since)
+    return (
+        queryset.prefetch_related(
+            Prefetch(
+                "source__citations",
+                queryset=Citation.objects.select_related("claim").order_by("claim_id", "pk"),
+            )
+        )
+        .distinct()
+        .order_by("source_id", "fetched_at", "pk")
+    )

@@ -52,6 +52,13 @@ def _english_unless_asked(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_browser_snapshots(settings):
+    """No Chromium unless a test asks for it (``SNAPSHOT_BROWSER = True``): a fetch would
+    otherwise render every page it archives."""
+    settings.SNAPSHOT_BROWSER = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

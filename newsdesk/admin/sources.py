@@ -13,6 +13,7 @@ from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_POST
 from claims.errors import DeskError
 from claims.models import Claim
 from publishing.archive import archive_response
-from sources import selectors, services
+from sources import diffing, selectors, services
 from sources.models import Citation, Snapshot, Source
 
 from .errors import DeskErrorMessages
@@ -205,7 +206,16 @@ class CitedSourcesFlagMixin:
 
 class SnapshotInline(admin.TabularInline):
     model = Snapshot
-    fields = ("fetched_at", "status_code", "kind", "title", "size", "short_sha256", "archive")
+    fields = (
+        "fetched_at",
+        "status_code",
+        "kind",
+        "title",
+        "size",
+        "short_sha256",
+        "archive",
+        "evidence",
+    )
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -228,6 +238,10 @@ class SnapshotInline(admin.TabularInline):
     @admin.display(description=_("archived copy"))
     def archive(self, obj: Snapshot) -> str:
         return _archive_link(obj)
+
+    @admin.display(description=_("evidence"))
+    def evidence(self, obj: Snapshot) -> str:
+        return evidence_links(obj)
 
 
 class SourceCitationInline(admin.TabularInline):
@@ -255,6 +269,37 @@ class SourceCitationInline(admin.TabularInline):
             obj.claim,
             obj.claim.get_status_display(),
         )
+
+
+def _desk_download(snapshot: Snapshot, part: str) -> str:
+    """The desk's download of an evidence file, on whatever host serves the admin."""
+    return reverse("api:desk:snapshot-evidence", kwargs={"pk": snapshot.pk, "part": part})
+
+
+def evidence_links(snapshot: Snapshot) -> str:
+    """The screenshot's thumbnail, the WARC download and the PDF (desk downloads), or why
+    there is no screenshot."""
+    parts = []
+    if snapshot.screenshot:
+        parts.append(
+            format_html(
+                '<a href="{0}" target="_blank" rel="noopener noreferrer">'
+                '<img class="desk-thumbnail" src="{0}" alt="{1}" width="160" loading="lazy"></a>',
+                _desk_download(snapshot, "screenshot"),
+                _("Screenshot"),
+            )
+        )
+    downloads = [
+        (_desk_download(snapshot, part), label)
+        for part, label in (("warc", _("WARC")), ("pdf", _("PDF")))
+        if getattr(snapshot, part)
+    ]
+    if downloads:
+        links = format_html_join(" · ", '<a href="{}">{}</a>', downloads)
+        parts.append(format_html("<div>{}</div>", links))
+    if snapshot.browser_reason:
+        parts.append(format_html('<div class="help">{}</div>', snapshot.browser_reason))
+    return format_html_join("", "{}", ((part,) for part in parts)) if parts else "–"
 
 
 def _archive_link(snapshot: Snapshot) -> str:
@@ -347,12 +392,38 @@ class SourceAdmin(admin.ModelAdmin):
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def difference_view(self, request, object_id: int):
+        """The last two versions of the text side by side, changes in cited passages marked."""
+        source = get_object_or_404(Source, pk=object_id)
+        if not self.has_view_permission(request, source):
+            raise PermissionDenied
+        previous, latest = selectors.source_text_versions(source.pk)
+        passages = selectors.source_cited_passages(source.pk)
+        difference = None
+        if previous is not None and latest is not None:
+            difference = diffing.text_difference(previous.text, latest.text, passages)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": source,
+            "title": _("What changed: %(url)s") % {"url": Truncator(source.url).chars(80)},
+            "previous": previous,
+            "latest": latest,
+            "difference": difference,
+        }
+        return TemplateResponse(request, "admin/sources/source/difference.html", context)
+
     def get_urls(self):
         return [
             path(
                 "<int:object_id>/refetch/",
                 self.admin_site.admin_view(require_POST(self.refetch_view)),
                 name="sources_source_refetch",
+            ),
+            path(
+                "<int:object_id>/difference/",
+                self.admin_site.admin_view(self.difference_view),
+                name="sources_source_difference",
             ),
             *super().get_urls(),
         ]
@@ -404,7 +475,17 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("flags"))
     def flags_column(self, obj: Source) -> str:
-        return flags_badge(obj) or "–"
+        badge = flags_badge(obj)
+        if not badge:
+            return "–"
+        if obj.is_changed:
+            return format_html(
+                '{} <a href="{}">{}</a>',
+                badge,
+                reverse("admin:sources_source_difference", args=[obj.pk]),
+                _("what changed"),
+            )
+        return badge
 
     @admin.display(description=_("reason"))
     def reason_column(self, obj: Source) -> str:
@@ -429,6 +510,7 @@ class SnapshotAdmin(admin.ModelAdmin):
         "size",
         "title_column",
         "archive",
+        "evidence",
     )
     list_filter = ("kind", "status_code")
     search_fields = ("title", "final_url", "source__url", "sha256", "text_sha256")
@@ -453,6 +535,11 @@ class SnapshotAdmin(admin.ModelAdmin):
         "sha256",
         "text_sha256",
         "archive",
+        "evidence",
+        "warc_sha256",
+        "screenshot_sha256",
+        "pdf_sha256",
+        "blocked_list",
         "text_excerpt",
     )
     readonly_fields = fields
@@ -460,7 +547,7 @@ class SnapshotAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
-            queryset = queryset.defer("text", "headers", "redirects")
+            queryset = queryset.defer("text", "headers", "redirects", "blocked_requests")
         return queryset
 
     def has_add_permission(self, request):
@@ -502,6 +589,20 @@ class SnapshotAdmin(admin.ModelAdmin):
     @admin.display(description=_("archived copy"))
     def archive(self, obj: Snapshot) -> str:
         return _archive_link(obj)
+
+    @admin.display(description=_("evidence"))
+    def evidence(self, obj: Snapshot) -> str:
+        return evidence_links(obj)
+
+    @admin.display(description=_("blocked requests"))
+    def blocked_list(self, obj: Snapshot) -> str:
+        if not obj.blocked_requests:
+            return "–"
+        return format_html_join(
+            "",
+            "<div><code>{}</code>: {}</div>",
+            ((item.get("url", ""), item.get("reason", "")) for item in obj.blocked_requests),
+        )
 
     @admin.display(description=_("redirect chain"))
     def redirect_chain(self, obj: Snapshot) -> str:

@@ -7,6 +7,7 @@ Output serializers declare the schema; ``*_data`` functions build the data.
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -425,7 +426,36 @@ def desk_claim_data(claim: Claim) -> dict[str, Any]:
     }
 
 
+def desk_evidence_url(snapshot: Snapshot, part: str) -> str | None:
+    """The desk's download of a snapshot's evidence file, or None without that file."""
+    if not getattr(snapshot, part):
+        return None
+    return links.public_url(
+        reverse("api:desk:snapshot-evidence", kwargs={"pk": snapshot.pk, "part": part})
+    )
+
+
+def snapshot_data(s: Snapshot) -> dict[str, Any]:
+    return {
+        "id": s.pk,
+        "fetched_at": iso(s.fetched_at),
+        "status_code": s.status_code,
+        "final_url": s.final_url,
+        "title": s.title,
+        "content_type": s.content_type,
+        "sha256": s.sha256,
+        "text_sha256": s.text_sha256,
+        "warc_url": desk_evidence_url(s, "warc"),
+        "warc_sha256": s.warc_sha256 or None,
+        "screenshot_url": desk_evidence_url(s, "screenshot"),
+        "pdf_url": desk_evidence_url(s, "pdf"),
+        "browser_reason": s.browser_reason,
+        "blocked_requests": s.blocked_requests or [],
+    }
+
+
 class SnapshotSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
     fetched_at = serializers.DateTimeField()
     status_code = serializers.IntegerField(allow_null=True, help_text="Null: no response.")
     final_url = serializers.CharField(allow_blank=True)
@@ -433,6 +463,26 @@ class SnapshotSerializer(serializers.Serializer):
     content_type = serializers.CharField(allow_blank=True)
     sha256 = serializers.CharField(allow_blank=True)
     text_sha256 = serializers.CharField(allow_blank=True)
+    warc_url = serializers.URLField(
+        allow_null=True,
+        help_text="The WARC file of the fetch (staff only); null when WARC files are off.",
+    )
+    warc_sha256 = serializers.CharField(allow_null=True)
+    screenshot_url = serializers.URLField(
+        allow_null=True,
+        help_text="PNG of the rendered page (staff only); null when off or failed, "
+        "see browser_reason.",
+    )
+    pdf_url = serializers.URLField(
+        allow_null=True, help_text="PDF print; null like the screenshot."
+    )
+    browser_reason = serializers.CharField(
+        allow_blank=True, help_text="Why there is no screenshot or PDF, or what to know about them."
+    )
+    blocked_requests = serializers.ListField(
+        child=serializers.DictField(child=serializers.CharField()),
+        help_text="Requests of the rendered page that were refused: [{url, reason}].",
+    )
 
 
 class DeskSourceSerializer(serializers.Serializer):
@@ -449,18 +499,7 @@ class DeskSourceSerializer(serializers.Serializer):
             "url": source.url,
             "state": source.state,
             "reason": source.reason,
-            "snapshots": [
-                {
-                    "fetched_at": iso(s.fetched_at),
-                    "status_code": s.status_code,
-                    "final_url": s.final_url,
-                    "title": s.title,
-                    "content_type": s.content_type,
-                    "sha256": s.sha256,
-                    "text_sha256": s.text_sha256,
-                }
-                for s in snapshots
-            ],
+            "snapshots": [snapshot_data(s) for s in snapshots],
         }
 
 

@@ -4,7 +4,7 @@ from django.urls import path
 
 from partners.api import converters  # noqa: F401  (registers the ``id`` converter)
 
-from . import views
+from . import evidence, views
 
 app_name = "desk"
 
@@ -34,4 +34,9 @@ urlpatterns = [
     path("claims/<id:pk>/correct/", views.CorrectView.as_view(), name="claim-correct"),
     path("claims/<id:pk>/retract/", views.RetractView.as_view(), name="claim-retract"),
     path("sources/<id:pk>/", views.SourceDetailView.as_view(), name="source-detail"),
+    path(
+        "snapshots/<id:pk>/<str:part>/",
+        evidence.SnapshotEvidenceView.as_view(),
+        name="snapshot-evidence",
+    ),
 ]

@@ -40,7 +40,8 @@ What it guarantees (DESIGN.md, "Source fetching"):
   ``max_redirects``; at most ``max_bytes`` of raw and of decoded body.
 
 Non-2xx responses are results, not errors: the caller decides (see
-:func:`is_transient_status`).
+:func:`is_transient_status`). ``fetch(record=True)`` also keeps each hop's bytes as they
+crossed the socket (:class:`Exchange`), for the WARC archive (``sources.warc``).
 """
 
 from .client import KEPT_HEADERS, FetchResult, Redirect, fetch
@@ -55,6 +56,7 @@ from .errors import (
     TooManyRedirects,
     is_transient_status,
 )
+from .exchange import Exchange
 from .policy import ALLOWED_PORTS, FetchPolicy, check_address, validate_url
 from .urls import MAX_URL_LENGTH, normalise_url
 
@@ -65,6 +67,7 @@ __all__ = [
     "BadResponse",
     "BlockedDestination",
     "ConnectError",
+    "Exchange",
     "FetchError",
     "FetchPolicy",
     "FetchResult",

@@ -9,6 +9,12 @@ Bounded by the connect and read timeouts, a total deadline on every socket opera
 
 Non-2xx responses are results, not errors: the caller decides (see
 :func:`~sources.fetching.is_transient_status`).
+
+With ``record=True`` every hop's bytes are kept as they crossed the socket
+(:class:`Exchange`: the request as sent, the response as received, before de-chunking
+and content decoding, a redirect's short body included), on the result and, when the
+fetch fails after a response began, on the error (``FetchError.exchanges``), marked
+truncated where the size cap, the deadline or the server cut it short.
 """
 
 from __future__ import annotations
@@ -17,10 +23,12 @@ import contextlib
 import http.client
 import re
 import ssl
+import sys
 import time
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Final
 from urllib.parse import urljoin
 
@@ -29,6 +37,7 @@ from urllib3.response import HTTPResponse
 
 from .decoding import ACCEPT_ENCODING, CHUNK, Body, parse_content_type
 from .errors import BadResponse, ConnectError, FetchError, FetchTimeout, TooLarge, TooManyRedirects
+from .exchange import Exchange
 from .policy import FetchPolicy, destination
 from .resolving import Resolver
 from .transport import pinned_connection
@@ -80,6 +89,13 @@ class Redirect:
     status_code: int
 
 
+# A redirect's body is read (for a whole record) up to this size and for this long.
+_REDIRECT_BODY_LIMIT: Final = 64 * 1024
+_REDIRECT_BODY_SECONDS: Final = 2.0
+# Room for the status line and headers on top of the body cap, when recording.
+_HEAD_ROOM: Final = 256 * 1024
+
+
 @dataclass(frozen=True)
 class FetchResult:
     url: str  # as requested
@@ -92,6 +108,8 @@ class FetchResult:
     body: bytes  # decoded (gzip/deflate/br removed), at most max_bytes
     elapsed: float
     peer_address: str = field(default="", compare=False)  # the checked IP we talked to
+    # Every hop as exchanged, redirects first; only with ``fetch(record=True)``.
+    exchanges: tuple[Exchange, ...] = field(default=(), compare=False, repr=False)
 
 
 def _request_headers(
@@ -131,6 +149,37 @@ class _Hop:
     peer: str
 
 
+def _truncation(error: FetchError) -> str:
+    if isinstance(error, TooLarge):
+        return "length"
+    if isinstance(error, FetchTimeout):
+        return "time"
+    if isinstance(error, ConnectError):
+        return "disconnect"
+    return "unspecified"
+
+
+def _drain(conn: Any, response: HTTPResponse, deadline: float, policy: FetchPolicy) -> str:
+    """Read a redirect's (short) body so that its record is whole; the truncation, if any.
+
+    Never an error: the redirect is followed whatever happens here.
+    """
+    seconds = min(policy.read_timeout, _REDIRECT_BODY_SECONDS)
+    conn.arm(min(deadline, time.monotonic() + seconds), seconds)
+    read = 0
+    try:
+        while read <= _REDIRECT_BODY_LIMIT:
+            chunk = response.read1(CHUNK, decode_content=False)
+            if not chunk:
+                return ""
+            read += len(chunk)
+        return "length"
+    except (TimeoutError, urllib3.exceptions.ReadTimeoutError):
+        return "time"
+    except (OSError, urllib3.exceptions.HTTPError, http.client.HTTPException):
+        return "disconnect"
+
+
 def _exchange(
     target: Target,
     addresses: list[IPAddress],
@@ -141,8 +190,13 @@ def _exchange(
     policy: FetchPolicy,
     deadline: float,
     url: str,
+    transcript: list[Exchange] | None = None,
 ) -> _Hop:
-    """One request/response on a fresh connection to a checked address."""
+    """One request/response on a fresh connection to a checked address.
+
+    With a ``transcript``, the hop's bytes are appended to it, also when it fails after
+    the request went out.
+    """
     connect_deadline = min(time.monotonic() + policy.connect_timeout, deadline)
     conn = pinned_connection(
         target.scheme,
@@ -155,6 +209,36 @@ def _exchange(
         url=url,
     )
     response: HTTPResponse | None = None
+    started_at = datetime.now(UTC)
+    truncated = ""
+    kept = False
+
+    def keep() -> None:
+        nonlocal kept
+        kept = True
+        if transcript is None:
+            return
+        sent, received, overflowed = conn.wire()
+        if not sent:
+            return
+        if truncated == "length" or overflowed:
+            # The socket may have read ahead of the cap: the record holds the head and at
+            # most the cap's worth of body, as the fetch did.
+            head_end = received.find(b"\r\n\r\n")
+            if head_end >= 0:
+                received = received[: head_end + 4 + policy.max_bytes]
+        transcript.append(
+            Exchange(
+                url=url,
+                method=method,
+                peer_address=conn.peer_address,
+                started_at=started_at,
+                request=sent,
+                response=received,
+                truncated=truncated or ("length" if overflowed else ""),
+            )
+        )
+
     try:
         try:
             conn.connect()
@@ -163,6 +247,8 @@ def _exchange(
                 f"Connecting to {target.name} took too long (TLS handshake).", url=url
             ) from None
         conn.arm(deadline, policy.read_timeout)
+        if transcript is not None:
+            conn.record(policy.max_bytes + _HEAD_ROOM)
         try:
             conn.request(
                 method,
@@ -178,7 +264,14 @@ def _exchange(
         content = b""
         is_redirect = response.status in _REDIRECT_STATUSES and response.headers.get("location")
         if not is_redirect and method != "HEAD" and response.status not in (204, 304):
-            content = _read_body(response, policy, deadline, url)
+            try:
+                content = _read_body(response, policy, deadline, url)
+            except FetchError as error:
+                truncated = _truncation(error)
+                raise
+        elif transcript is not None and is_redirect and method != "HEAD":
+            truncated = _drain(conn, response, deadline, policy)
+        keep()
         return _Hop(response.status, response.headers, content, conn.peer_address)
     except FetchError:
         raise
@@ -201,6 +294,13 @@ def _exchange(
     except OSError as exc:
         raise ConnectError(f"The connection to {target.name} failed: {exc}.", url=url) from exc
     finally:
+        if transcript is not None and not kept:
+            # Failed after the request went out: keep what came, marked truncated (in a
+            # finally, exc_info is the FetchError on its way out).
+            failure = sys.exc_info()[1]
+            if isinstance(failure, FetchError) and conn.wire()[1]:
+                truncated = truncated or _truncation(failure)
+                keep()
         if response is not None:
             response.close()
         conn.close()
@@ -258,6 +358,7 @@ def fetch(
     body: bytes | None = None,
     headers: Mapping[str, str] | None = None,
     resolver: Resolver | None = None,
+    record: bool = False,
 ) -> FetchResult:
     """Fetch ``url`` under ``policy``; the rules are in the docstring of ``sources.fetching``.
 
@@ -265,7 +366,27 @@ def fetch(
     :class:`FetchError` subclass otherwise. ``resolver(host, port)`` replaces DNS
     (tests); it is called once per hop and its answer is what gets checked and
     dialled. ``Redirect.url`` is the URL that answered with each redirect.
+
+    ``record``: keep every hop's bytes (``FetchResult.exchanges``; on failure
+    ``FetchError.exchanges``), see the module docstring.
     """
+    transcript: list[Exchange] | None = [] if record else None
+    try:
+        return _fetch(url, policy, method, body, headers, resolver, transcript)
+    except FetchError as error:
+        error.exchanges = tuple(transcript or ())
+        raise
+
+
+def _fetch(
+    url: str,
+    policy: FetchPolicy,
+    method: str,
+    body: bytes | None,
+    headers: Mapping[str, str] | None,
+    resolver: Resolver | None,
+    transcript: list[Exchange] | None,
+) -> FetchResult:
     start = time.monotonic()
     deadline = start + policy.total_deadline
     method = method.upper()
@@ -292,6 +413,7 @@ def fetch(
             policy=policy,
             deadline=deadline,
             url=current_url,
+            transcript=transcript,
         )
         location = hop.headers.get("location")
         if hop.status in _REDIRECT_STATUSES and location:
@@ -324,4 +446,5 @@ def fetch(
             body=hop.body,
             elapsed=time.monotonic() - start,
             peer_address=hop.peer,
+            exchanges=tuple(transcript or ()),
         )

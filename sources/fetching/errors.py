@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from .exchange import Exchange
+
 _TRANSIENT_STATUSES: Final = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -16,6 +18,8 @@ class FetchError(Exception):
     """Base of all fetch failures. ``transient`` tells the task whether to retry."""
 
     transient: bool = False
+    # What was exchanged before the failure (``fetch(record=True)``), for the archive.
+    exchanges: tuple[Exchange, ...] = ()
 
     def __init__(self, reason: str, *, url: str | None = None, transient: bool | None = None):
         super().__init__(reason)

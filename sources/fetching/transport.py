@@ -5,6 +5,11 @@ A connection made here opens its socket to one of the addresses that ``policy`` 
 the ``Host`` header and, for https, in SNI and certificate verification. Environment
 proxies are never consulted: we open the socket ourselves. Every socket operation is
 capped by the fetch's total deadline.
+
+A connection can also keep a copy of the bytes it exchanged (``record``): what went out
+and what came in, as they crossed the socket (after TLS, before any HTTP parsing or
+content decoding), for the WARC archive. Recording only observes: it changes nothing
+about where or how we connect.
 """
 
 from __future__ import annotations
@@ -29,14 +34,34 @@ class _DeadlineMixin:
     http.client loops over many ``recv`` calls for one status line or header block;
     capping each call by the *remaining* total time is what keeps a server dripping
     one byte at a time from stretching the deadline.
+
+    Once ``record(limit)`` is called, the bytes sent and received are kept too (up to
+    ``limit`` bytes each way; ``overflowed`` tells whether more crossed).
     """
 
     _fetch_deadline: float | None = None
     _fetch_read_timeout: float = 0.0
+    wire_out: bytearray | None = None
+    wire_in: bytearray | None = None
+    overflowed: bool = False
+    _wire_limit: int = 0
+    _in_sendall: bool = False
 
     def arm(self, deadline: float, read_timeout: float) -> None:
         self._fetch_deadline = deadline
         self._fetch_read_timeout = read_timeout
+
+    def record(self, limit: int) -> None:
+        self.wire_out, self.wire_in, self._wire_limit = bytearray(), bytearray(), limit
+
+    def _keep(self, wire: bytearray | None, data: Any) -> None:
+        if wire is None:
+            return
+        room = self._wire_limit - len(wire)
+        if len(data) > room:
+            self.overflowed = True
+            data = data[: max(room, 0)]
+        wire += data
 
     def _bound(self) -> None:
         if self._fetch_deadline is None:
@@ -48,19 +73,33 @@ class _DeadlineMixin:
 
     def recv(self, *args: Any, **kwargs: Any) -> Any:
         self._bound()
-        return super().recv(*args, **kwargs)  # type: ignore[misc]
+        data = super().recv(*args, **kwargs)  # type: ignore[misc]
+        self._keep(self.wire_in, data)
+        return data
 
-    def recv_into(self, *args: Any, **kwargs: Any) -> Any:
+    def recv_into(self, buffer: Any, *args: Any, **kwargs: Any) -> Any:
         self._bound()
-        return super().recv_into(*args, **kwargs)  # type: ignore[misc]
+        count = super().recv_into(buffer, *args, **kwargs)  # type: ignore[misc]
+        if count and self.wire_in is not None:
+            self._keep(self.wire_in, memoryview(buffer)[:count])
+        return count
 
-    def send(self, *args: Any, **kwargs: Any) -> Any:
+    def send(self, data: Any, *args: Any, **kwargs: Any) -> Any:
         self._bound()
-        return super().send(*args, **kwargs)  # type: ignore[misc]
+        count = super().send(data, *args, **kwargs)  # type: ignore[misc]
+        if not self._in_sendall:  # SSLSocket.sendall sends through send(): kept once
+            self._keep(self.wire_out, memoryview(data)[:count])
+        return count
 
-    def sendall(self, *args: Any, **kwargs: Any) -> Any:
+    def sendall(self, data: Any, *args: Any, **kwargs: Any) -> Any:
         self._bound()
-        return super().sendall(*args, **kwargs)  # type: ignore[misc]
+        self._in_sendall = True
+        try:
+            result = super().sendall(data, *args, **kwargs)  # type: ignore[misc]
+        finally:
+            self._in_sendall = False
+        self._keep(self.wire_out, memoryview(data))
+        return result
 
 
 class _DeadlineSocket(_DeadlineMixin, socket.socket):
@@ -108,6 +147,7 @@ class _PinnedConnectionMixin:
     _fetch_url: str = ""
     peer_address: str = ""  # the checked address we talked to, once connected
     port: int
+    _recording: _DeadlineMixin | None = None
 
     def pin(self, addresses: Sequence[IPAddress], *, connect_deadline: float, url: str) -> None:
         """Dial only ``addresses`` (checked already), in order, until ``connect_deadline``."""
@@ -117,9 +157,26 @@ class _PinnedConnectionMixin:
 
     def arm(self, deadline: float, read_timeout: float) -> None:
         """Once connected: cap every further socket operation by the total ``deadline``."""
+        self._deadline_socket().arm(deadline, read_timeout)
+
+    def record(self, limit: int) -> None:
+        """Once connected: keep the bytes exchanged from now on, up to ``limit`` each way."""
+        # Held here: http.client drops ``self.sock`` as soon as a response says it will
+        # close the connection, before its body has been read.
+        self._recording = self._deadline_socket()
+        self._recording.record(limit)
+
+    def wire(self) -> tuple[bytes, bytes, bool]:
+        """(bytes sent, bytes received, whether more crossed than the limit) so far."""
+        sock = self._recording
+        if sock is None or sock.wire_in is None:
+            return b"", b"", False
+        return bytes(sock.wire_out or b""), bytes(sock.wire_in), sock.overflowed
+
+    def _deadline_socket(self) -> _DeadlineMixin:
         sock = self.sock  # type: ignore[attr-defined]
         assert isinstance(sock, _DeadlineMixin)
-        sock.arm(deadline, read_timeout)
+        return sock
 
     def _new_conn(self) -> socket.socket:
         last_error: OSError | None = None

@@ -226,8 +226,12 @@ def test_source_detail_lists_snapshots_newest_first(checker_api):
     snapshots = checker_api.get(f"/api/v1/desk/sources/{source.pk}/").json()["snapshots"]
     assert [s["status_code"] for s in snapshots] == [200, 500]
     assert set(snapshots[0]) == {
-        "fetched_at", "status_code", "final_url", "title", "content_type", "sha256", "text_sha256",
+        "id", "fetched_at", "status_code", "final_url", "title", "content_type", "sha256",
+        "text_sha256", "warc_url", "warc_sha256", "screenshot_url", "pdf_url", "browser_reason",
+        "blocked_requests",
     }  # fmt: skip
+    # No evidence files on these snapshots: the URLs are null (tests/api/test_desk_evidence.py).
+    assert (snapshots[0]["warc_url"], snapshots[0]["screenshot_url"]) == (None, None)
 
 
 # --- Bad input: always a 4xx with a JSON body ---------------------------------------------

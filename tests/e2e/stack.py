@@ -170,6 +170,9 @@ def production_env(*, database_url: str, base_url: str, var_dir: Path) -> dict[s
         REDIS_URL=CACHE_URL,
         # The sources are served by a test server on loopback.
         FETCH_ALLOW_NETWORKS="127.0.0.0/8",
+        # No browser snapshots here: their own tests (tests/sources/test_browser.py,
+        # tests/e2e/test_evidence.py) keep Chromium's requests on 127.0.0.1.
+        SNAPSHOT_BROWSER="false",
         FACTCHECK_VAR_DIR=str(var_dir),
         MEDIA_ROOT=str(var_dir / "media"),
         STATIC_ROOT=str(var_dir / "static"),

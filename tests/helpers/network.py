@@ -25,3 +25,16 @@ def is_loopback(host: Any) -> bool:
         return ipaddress.ip_address(str(host).partition("%")[0]).is_loopback
     except ValueError:
         return False
+
+
+def browser_request_check(url: str) -> str | None:
+    """For ``sources.browser.REQUEST_CHECKS`` in tests: refuse any request of a rendered page
+    whose host is not a loopback address literal, before the policy or any lookup."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname or ""
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    return None if loopback else "Tests load nothing but loopback."

@@ -36,6 +36,8 @@ def worker_env(
         CONN_MAX_AGE="0",
         LANGUAGE_CODE="en",
         LOG_LEVEL="INFO",
+        # Browser snapshots only where a test (or the bench) asks for them.
+        SNAPSHOT_BROWSER="false",
     )
     env.update(overrides)
     return env

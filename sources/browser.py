@@ -1,0 +1,457 @@
+"""The browser snapshot: a screenshot and a PDF of a fetched page, rendered by Chromium.
+
+Runs in the Celery worker (and, without a broker, in-process): headless Chromium (Debian's
+``chromium``, never a downloaded one) driven by Playwright, JavaScript on. No database:
+a page's bytes and the fetch policy in, PNG and PDF bytes and a list of refused
+requests out (``sources.evidence`` stores them).
+
+**Why Chromium never touches the network.** Chromium resolves names itself, so checking
+a request's host in a route handler and then letting Chromium load it would check one
+DNS answer and connect to another (rebinding). Instead:
+
+* Every request the page makes is intercepted (``context.route("**/*")``) and either
+  *fulfilled by us* or aborted. The main document is served from the bytes the fetcher
+  already fetched (no second request for it). Each subresource is fetched by
+  ``sources.fetching.fetch`` under the same policy as the page: the host is resolved
+  once, every address is checked, the connection goes to a checked address, each
+  redirect is checked again, with the same timeouts and size caps. A refused request is
+  aborted and listed (URL and reason) as a blocked request on the snapshot. Only GET
+  and HEAD are fetched; the top frame cannot navigate away from the archived document.
+* Belt and braces: Chromium starts with ``--host-resolver-rules=MAP * ~NOTFOUND`` (every
+  name and every address literal fails to resolve, checked: a direct ``goto`` to an IP
+  fails), WebRTC may not use UDP outside a proxy, service workers are blocked, no
+  background networking, no component updates. Whatever escaped the route handler
+  (WebSockets, which Playwright's routing does not see, prefetches) dies in Chromium's
+  own resolver.
+* Chromium runs with ``--no-sandbox`` (it refuses its sandbox as root and inside most
+  containers); its walls are the above (no network), a fresh context per page, the hard
+  timeout, and the worker's unprivileged container.
+
+**One browser per process**, reused: Playwright's asyncio API runs in a thread of its own
+(``snapshot-browser``); callers in any thread (the worker's pool threads) submit a page
+and wait. At most ``MAX_OPEN_PAGES`` pages render at once. The browser is restarted
+after ``max_pages`` pages (when it is idle) and whenever it crashed; a page whose
+browser died under it is rendered once more on a fresh browser. A page gets a hard
+timeout: it is stopped and its context closed when the time is up; a page that never
+finishes loading is captured as it is at the navigation timeout, with the reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import concurrent.futures
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import urlsplit
+
+from . import fetching
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser, BrowserContext, Playwright, Route
+
+logger = logging.getLogger(__name__)
+
+MAX_OPEN_PAGES: Final = 2
+SCREENSHOT_MAX_HEIGHT: Final = 10_000  # px; taller pages are cut there (and say so)
+VIEWPORT: Final = {"width": 1280, "height": 900}
+PDF_PAGE_RANGES: Final = "1-50"
+MAX_SUBRESOURCES: Final = 300
+# A page's subresources together may bring this many times the fetch's size cap.
+SUBRESOURCE_BUDGET_FACTOR: Final = 3
+_NAVIGATION_SHARE: Final = 0.6  # of the timeout; the rest is for the screenshot and PDF
+CHROMIUM_ARGS: Final = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--no-pings",
+    "--dns-prefetch-disable",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--renderer-process-limit=2",
+)
+
+#: Extra checks on every request URL before it is fetched: a check returns a reason to
+#: refuse, or None. Empty in production; the tests add one that refuses anything but
+#: 127.0.0.1, whatever the policy says.
+REQUEST_CHECKS: list[Callable[[str], str | None]] = []
+
+
+@dataclass(frozen=True)
+class Page:
+    """A fetched page to render: its final URL and the response as the fetcher decoded it."""
+
+    url: str
+    status: int
+    content_type: str  # the Content-Type header as received
+    body: bytes
+
+
+@dataclass
+class Rendering:
+    screenshot: bytes | None = None
+    pdf: bytes | None = None
+    reason: str = ""  # why a part is missing, or what to know about it ("" if all went well)
+    blocked: list[dict[str, str]] = field(default_factory=list)  # [{url, reason}]
+    subresources: list[fetching.Exchange] = field(default_factory=list)
+    attempts: int = 0  # 2 when the browser crashed and the page was rendered again
+
+
+class BrowserCrashed(Exception):
+    """The browser went away while rendering (killed, out of memory)."""
+
+
+class _PageTimeout(Exception):
+    pass
+
+
+def _blocked_reason_for_method(method: str) -> str:
+    return f"The method {method} is not sent by the archiver."
+
+
+class _PageRun:
+    """One page's routing: the main document from memory, the rest through the fetcher."""
+
+    def __init__(self, page: Page, policy: fetching.FetchPolicy, executor: Any) -> None:
+        self.page = page
+        self.policy = policy
+        self.executor = executor
+        self.blocked: list[dict[str, str]] = []
+        self.exchanges: list[fetching.Exchange] = []
+        self.served_main = False
+        self.count = 0
+        self.bytes = 0
+
+    def _block(self, url: str, reason: str) -> None:
+        if len(self.blocked) < MAX_SUBRESOURCES:
+            self.blocked.append({"url": url[:2048], "reason": reason})
+
+    async def handle(self, route: Route) -> None:
+        request = route.request
+        url = request.url
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            if self.served_main:
+                await route.abort("blockedbyclient")  # the archived document stays put
+                return
+            self.served_main = True
+            headers = {"content-type": self.page.content_type or "text/html"}
+            await route.fulfill(status=self.page.status, headers=headers, body=self.page.body)
+            return
+        if request.method not in ("GET", "HEAD"):
+            self._block(url, _blocked_reason_for_method(request.method))
+            await route.abort("blockedbyclient")
+            return
+        for check in REQUEST_CHECKS:
+            problem = check(url)
+            if problem:
+                self._block(url, problem)
+                await route.abort("blockedbyclient")
+                return
+        self.count += 1
+        budget = self.policy.max_bytes * SUBRESOURCE_BUDGET_FACTOR - self.bytes
+        if self.count > MAX_SUBRESOURCES or budget <= 0:
+            self._block(url, "The page asked for more than the archiver fetches for one page.")
+            await route.abort("blockedbyclient")
+            return
+        policy = replace(self.policy, max_bytes=min(self.policy.max_bytes, budget))
+        headers = {"Referer": self.page.url} if urlsplit(url).scheme in ("http", "https") else {}
+        loop = asyncio.get_running_loop()
+        try:
+            result = await loop.run_in_executor(
+                self.executor,
+                lambda: fetching.fetch(
+                    url, policy=policy, method=request.method, headers=headers, record=True
+                ),
+            )
+        except (fetching.BlockedDestination, fetching.InvalidURL) as error:
+            self._block(url, error.reason)
+            await route.abort("blockedbyclient")
+            return
+        except fetching.FetchError as error:
+            self.exchanges.extend(error.exchanges)
+            await route.abort("failed")
+            return
+        self.exchanges.extend(result.exchanges)
+        self.bytes += len(result.body)
+        content_type = result.headers.get("content-type") or "application/octet-stream"
+        await route.fulfill(
+            status=result.status_code, headers={"content-type": content_type}, body=result.body
+        )
+
+
+class _Browser:
+    """The process's browser, its event loop thread and the pages it has rendered."""
+
+    def __init__(self, executable: str) -> None:
+        self.executable = executable
+        self.pid = os.getpid()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="snapshot-browser", daemon=True
+        )
+        self.thread.start()
+        self.executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=8, thread_name_prefix="snapshot-fetch"
+        )
+        self.playwright: Playwright | None = None
+        self.browser: Browser | None = None
+        self.pages = 0  # rendered by the current browser
+        self.launches = 0
+        self.inflight = 0
+        self._slots: asyncio.Semaphore | None = None
+        self._idle: asyncio.Condition | None = None
+
+    # -- called from any thread
+
+    def render(
+        self, page: Page, policy: fetching.FetchPolicy, *, timeout: float, max_pages: int
+    ) -> Rendering:
+        future = asyncio.run_coroutine_threadsafe(
+            self._render(page, policy, timeout=timeout, max_pages=max_pages), self.loop
+        )
+        try:
+            # Two attempts at most (a crash), plus starting the browser for each.
+            return future.result(timeout * 2 + 60)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            return Rendering(reason=f"The browser did not answer within {timeout * 2 + 60:g} s.")
+
+    def close(self, timeout: float = 10.0) -> None:
+        if self.loop.is_closed():
+            return
+        future = asyncio.run_coroutine_threadsafe(self._shutdown(), self.loop)
+        try:
+            future.result(timeout)
+        except Exception as error:  # at exit, whatever the browser did: log it and go on
+            logger.warning("snapshot browser: could not close cleanly: %r", error)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.executor.shutdown(wait=False, cancel_futures=True)
+
+    # -- in the loop's thread
+
+    async def _render(
+        self, page: Page, policy: fetching.FetchPolicy, *, timeout: float, max_pages: int
+    ) -> Rendering:
+        from playwright.async_api import Error as PlaywrightError
+
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(MAX_OPEN_PAGES)
+            self._idle = asyncio.Condition()
+        async with self._slots:
+            for attempt in (1, 2):
+                try:
+                    browser = await self._acquire(max_pages)
+                except (PlaywrightError, OSError) as error:
+                    logger.warning("snapshot browser: could not start: %s", error)
+                    first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+                    return Rendering(reason=f"The browser could not be started: {first_line}")
+                self.inflight += 1
+                try:
+                    rendering = await self._render_once(browser, page, policy, timeout)
+                    rendering.attempts = attempt
+                    return rendering
+                except BrowserCrashed as error:
+                    logger.warning("snapshot browser crashed (%s); attempt %d", error, attempt)
+                    await self._discard(browser)
+                    if attempt == 2:
+                        return Rendering(
+                            reason=f"The browser crashed twice while rendering the page: {error}",
+                            attempts=attempt,
+                        )
+                finally:
+                    self.inflight -= 1
+                    assert self._idle is not None
+                    async with self._idle:
+                        self._idle.notify_all()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _acquire(self, max_pages: int) -> Browser:
+        assert self._idle is not None
+        async with self._idle:
+            if self.browser is not None and self.pages >= max_pages:
+                # Time for a fresh browser: wait for the pages in flight, then restart.
+                await self._idle.wait_for(lambda: self.inflight == 0)
+                if self.browser is not None and self.pages >= max_pages:
+                    await self._discard(self.browser)
+            if self.browser is None or not self.browser.is_connected():
+                await self._launch()
+            assert self.browser is not None
+            self.pages += 1
+            return self.browser
+
+    async def _launch(self) -> None:
+        from playwright.async_api import async_playwright
+
+        if self.playwright is None:
+            self.playwright = await async_playwright().start()
+        self.browser = await self.playwright.chromium.launch(
+            executable_path=self.executable, args=list(CHROMIUM_ARGS), timeout=30_000
+        )
+        self.pages = 0
+        self.launches += 1
+
+    async def _discard(self, browser: Browser) -> None:
+        if self.browser is browser:
+            self.browser = None
+        from playwright.async_api import Error as PlaywrightError
+
+        try:
+            await asyncio.wait_for(browser.close(), 5)
+        except (PlaywrightError, TimeoutError) as error:  # already dead: nothing to close
+            logger.debug("snapshot browser: close after a crash: %r", error)
+
+    async def _shutdown(self) -> None:
+        if self.browser is not None:
+            await self._discard(self.browser)
+        if self.playwright is not None:
+            await self.playwright.stop()
+            self.playwright = None
+
+    async def _render_once(
+        self, browser: Browser, page: Page, policy: fetching.FetchPolicy, timeout: float
+    ) -> Rendering:
+        from playwright.async_api import Error as PlaywrightError
+
+        run = _PageRun(page, _subresource_policy(policy, timeout), self.executor)
+        context: BrowserContext | None = None
+        started = time.monotonic()
+        try:
+            context = await browser.new_context(
+                viewport={"width": VIEWPORT["width"], "height": VIEWPORT["height"]},
+                java_script_enabled=True,
+                service_workers="block",
+                accept_downloads=False,
+                user_agent=policy.user_agent,
+            )
+            await context.route("**/*", run.handle)
+            rendering = await asyncio.wait_for(self._capture(context, page, timeout), timeout)
+        except TimeoutError:
+            rendering = Rendering(
+                reason=f"The browser snapshot took longer than {timeout:g} s and was stopped."
+            )
+        except PlaywrightError as error:
+            if not browser.is_connected():
+                raise BrowserCrashed(str(error).splitlines()[0]) from error
+            rendering = Rendering(reason=f"The browser could not render the page: {error}")
+        finally:
+            if context is not None:
+                try:
+                    await asyncio.wait_for(context.close(), 5)
+                except (TimeoutError, PlaywrightError) as error:
+                    logger.debug("snapshot browser: context close: %r", error)
+        if not browser.is_connected():
+            raise BrowserCrashed("the browser disconnected")
+        rendering.blocked = run.blocked
+        rendering.subresources = run.exchanges
+        logger.info(
+            "snapshot of %s rendered in %.1f s (%d blocked)",
+            page.url,
+            time.monotonic() - started,
+            len(run.blocked),
+        )
+        return rendering
+
+    async def _capture(self, context: BrowserContext, page: Page, timeout: float) -> Rendering:
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+        notes: list[str] = []
+        tab = await context.new_page()
+        navigation = timeout * _NAVIGATION_SHARE
+        try:
+            await tab.goto(page.url, wait_until="load", timeout=navigation * 1000)
+        except PlaywrightTimeout:
+            notes.append(
+                f"The page did not finish loading within {navigation:g} s; captured as it was then."
+            )
+        height = await tab.evaluate(
+            "Math.max(document.documentElement ? document.documentElement.scrollHeight : 0,"
+            " document.body ? document.body.scrollHeight : 0)"
+        )
+        height = int(height or VIEWPORT["height"])
+        if height > SCREENSHOT_MAX_HEIGHT:
+            notes.append(
+                f"The page is {height} px tall; the screenshot shows the first "
+                f"{SCREENSHOT_MAX_HEIGHT} px."
+            )
+        clip = {
+            "x": 0,
+            "y": 0,
+            "width": VIEWPORT["width"],
+            "height": max(1, min(height, SCREENSHOT_MAX_HEIGHT)),
+        }
+        screenshot = await tab.screenshot(full_page=True, clip=clip, type="png")  # type: ignore[arg-type]
+        pdf = await tab.pdf(print_background=True, page_ranges=PDF_PAGE_RANGES)
+        return Rendering(screenshot=screenshot, pdf=pdf, reason=" ".join(notes))
+
+
+def _subresource_policy(policy: fetching.FetchPolicy, timeout: float) -> fetching.FetchPolicy:
+    """The page's policy, with no subresource allowed to outlive the page's timeout."""
+    return replace(
+        policy,
+        total_deadline=min(policy.total_deadline, timeout),
+        connect_timeout=min(policy.connect_timeout, timeout),
+        read_timeout=min(policy.read_timeout, timeout),
+    )
+
+
+_lock = threading.Lock()
+_browsers: dict[str, _Browser] = {}
+
+
+def _browser_for(executable: str) -> _Browser:
+    with _lock:
+        browser = _browsers.get(executable)
+        if browser is None or browser.pid != os.getpid():  # new, or inherited by a fork
+            browser = _browsers[executable] = _Browser(executable)
+        return browser
+
+
+def render(
+    page: Page,
+    *,
+    policy: fetching.FetchPolicy,
+    executable: str,
+    timeout: float,
+    max_pages: int,
+) -> Rendering:
+    """Render ``page`` in this process's browser: screenshot, PDF, refused requests.
+
+    Never raises for what a page or the browser does; the reason says what went wrong.
+    """
+    if not os.path.isfile(executable):
+        return Rendering(reason=f"No Chromium at {executable}.")
+    return _browser_for(executable).render(page, policy, timeout=timeout, max_pages=max_pages)
+
+
+def launches(executable: str) -> int:
+    """How many times this process started its browser (restarts included)."""
+    browser = _browsers.get(executable)
+    return browser.launches if browser is not None and browser.pid == os.getpid() else 0
+
+
+def shutdown() -> None:
+    """Close this process's browsers (at exit, and in tests)."""
+    with _lock:
+        browsers = [b for b in _browsers.values() if b.pid == os.getpid()]
+        _browsers.clear()
+    for browser in browsers:
+        browser.close()
+
+
+atexit.register(shutdown)
