@@ -20,12 +20,13 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
+from claims.selectors import claims_published
+
 from . import browser, fetching, warc
-from .models import Citation, Snapshot
+from .models import Snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -49,14 +50,18 @@ def _store(
 
 
 def _citing_claim_ids(source_id: int) -> tuple[int, ...]:
-    """The claims citing the source, in one plain query (this runs for every fetch)."""
-    table = connection.ops.quote_name(Citation._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT DISTINCT claim_id FROM {table} WHERE source_id = %s ORDER BY claim_id",  # noqa: S608
-            [source_id],
-        )
-        return tuple(int(row[0]) for row in cursor.fetchall())
+    """The public claims citing the source when it was fetched.
+
+    Public ones only (``claims_published``): the WARC is served to readers once a
+    published claim cites the source, and a draft's id must never reach them.
+    """
+    return tuple(
+        claims_published()
+        .filter(citations__source_id=source_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
 
 
 def browser_enabled() -> bool:

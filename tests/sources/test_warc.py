@@ -226,13 +226,15 @@ def test_without_record_nothing_is_kept(chain, local_policy):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("sources_env", "loopback_only")
-def test_every_fetch_stores_its_warc_with_the_sha256_on_the_snapshot(checker, chain, tmp_path):
-    claim = factories.ClaimFactory(created_by=checker)
-    other = factories.ClaimFactory(created_by=checker)
+def test_every_fetch_stores_its_warc_with_the_sha256_on_the_snapshot(
+    checker, editor, make_published, chain, tmp_path
+):
+    claim = make_published()
+    draft = factories.ClaimFactory(created_by=checker)
     citation = services.citation_add(
-        claim=claim, url=chain.url("/hop1"), role="supports", user=checker
+        claim=claim, url=chain.url("/hop1"), role="supports", user=editor, correction=True
     )
-    services.citation_add(claim=other, url=chain.url("/hop1"), role="context", user=checker)
+    services.citation_add(claim=draft, url=chain.url("/hop1"), role="context", user=checker)
     source = citation.source
     assert fetch(source) == Outcome.FETCHED
     snapshot = source.snapshots.get()
@@ -248,7 +250,8 @@ def test_every_fetch_stores_its_warc_with_the_sha256_on_the_snapshot(checker, ch
     assert [r[2] for r in records if r[0] == "response"] == [HOP_1, HOP_2, FINAL]
     metadata = json.loads(records[-1][2])
     assert metadata["source_id"] == source.pk
-    assert metadata["claim_ids"] == sorted([claim.pk, other.pk])
+    # Readers get this file: the draft citing the source is not named in it.
+    assert metadata["claim_ids"] == [claim.pk]
     assert metadata["text_sha256"] == snapshot.text_sha256
     assert metadata["body_sha256"] == snapshot.sha256
     # The browser is off in these tests: no screenshot, and the reason says so.
