@@ -10,12 +10,13 @@ tells nothing. The files are served with the archive's inert headers
 from typing import Any
 
 from django.http import Http404, HttpResponse
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import APIException, NotAuthenticated, PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from partners.api.authentication import StaffTokenAuthentication
 from partners.api.permissions import is_staff_user
 from publishing.archive import EVIDENCE_PARTS, evidence_response
 from sources import selectors
@@ -24,7 +25,7 @@ VIEW_PERMISSION = "sources.view_snapshot"
 
 
 class SnapshotEvidenceView(APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [StaffTokenAuthentication, SessionAuthentication]
     permission_classes = [AllowAny]  # checked in ``get``: a 404, never a 401/403
     metadata_class = None
     schema = None  # a file download, not JSON: left out of the OpenAPI schema
