@@ -147,3 +147,18 @@ def open_change_request(claim: Claim) -> Comment | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def open_change_requests_for_article(article_id: int) -> list[Comment]:
+    """The unanswered requests for changes of an article's claims, newest first, with
+    their claims and authors (one query; the split view shows them above the text)."""
+    return list(
+        Comment.objects.filter(
+            claim__article_id=article_id,
+            claim__status=Claim.Status.DRAFT,
+            kind=Comment.Kind.CHANGES_REQUESTED,
+            resolved_at__isnull=True,
+        )
+        .select_related("author", "claim")
+        .order_by("-created_at", "-id")
+    )
