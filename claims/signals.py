@@ -56,10 +56,11 @@ def announce_on_commit(claim_id: int, event: str) -> None:
 #: arguments: ``claim_id`` (int), ``event`` (one of ``DESK_EVENTS``), ``actor_id`` (int or
 #: None: the system), ``user_ids`` (the people it concerns beyond those the claim names:
 #: the mentioned, the new assignee) and ``text`` (a note or a comment). The receivers are
-#: in ``newsdesk.receivers`` (notifications and their e-mail).
+#: in ``newsdesk.receivers`` (notifications and their e-mail). ``sources``: a cited source
+#: of an unpublished claim changed or failed (``sources.announcements``).
 desk_event = Signal()
 
-DESK_EVENTS = ("review_requested", "changes_requested", "commented", "assigned")
+DESK_EVENTS = ("review_requested", "changes_requested", "commented", "assigned", "sources")
 
 
 def announce_desk_event(

@@ -335,6 +335,14 @@ def _mailer() -> dict:
 
 
 MAILERS = {"default": _mailer()}
+# Without a mail server the desk's notifications stay in the desk and their e-mails go to
+# the log: a choice, not a mistake, so Django's deploy check (mail.E001: a development
+# backend) is silenced for exactly that case. Set EMAIL_URL to send them.
+SILENCED_SYSTEM_CHECKS = (
+    ["mail.E001"]
+    if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    else []
+)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="desk@localhost")
 
 # --- Celery ---------------------------------------------------------------------------

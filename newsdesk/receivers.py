@@ -53,6 +53,14 @@ def notify_desk_event(
         notify(recipient_ids=user_ids, kind=_K.MENTIONED, claim=claim, actor_id=actor_id, text=text)
     elif event == "assigned":
         notify(recipient_ids=user_ids, kind=_K.ASSIGNED, claim=claim, actor_id=actor_id)
+    elif event == "sources":
+        _notify_sources(claim)
+
+
+def _notify_sources(claim: Claim) -> None:
+    # The assignee watches the claim's sources; without one, its author.
+    owner = claim.assignee_id or claim.created_by_id
+    notify(recipient_ids=[owner] if owner else [], kind=_K.SOURCES, claim=claim, actor_id=None)
 
 
 @receiver(public_change, dispatch_uid="newsdesk.notify_public_change")
@@ -75,6 +83,4 @@ def notify_public_change(*, claim_id: int, event: str, **kwargs: Any) -> None:
             text=correction.note if correction else "",
         )
     elif event == "sources":
-        # The assignee watches the claim's sources; without one, its author.
-        owner = claim.assignee_id or claim.created_by_id
-        notify(recipient_ids=[owner] if owner else [], kind=_K.SOURCES, claim=claim, actor_id=None)
+        _notify_sources(claim)

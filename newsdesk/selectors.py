@@ -135,6 +135,14 @@ def my_desk(user: DeskUser) -> MyDesk:
 
 
 def desk_header_counts(user: DeskUser) -> dict[str, int]:
-    """The count in the admin's header (one query): unread notifications."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    return {"unread": unread.count()}
+    """The counts in the admin's header (two queries): unread notifications, and what waits
+    for ``user``: their claims sent back, and (editors) claims in review they may take."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    counted: dict[str, Any] = {"changes_requested": Count("pk", filter=_changes_requested(user))}
+    if user.has_perm("claims.publish_claim"):
+        counted["waiting_for_review"] = Count("pk", filter=_waiting_for(user))
+    # Only open claims can wait for anyone: the status index keeps this small.
+    waiting = Claim.objects.filter(
+        status__in=[Claim.Status.DRAFT, Claim.Status.IN_REVIEW]
+    ).aggregate(**counted)
+    return {"unread": unread, "to_do": sum(waiting.values())}

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,14 +24,16 @@ _each_context = site.each_context
 
 
 def index(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-    context = {"my_desk": my_desk(request.user), **(extra_context or {})}
+    # Staff who may not see claims get Django's plain index.
+    desk = my_desk(request.user) if request.user.has_perm("claims.view_claim") else None
+    context = {"my_desk": desk, **(extra_context or {})}
     return _index(request, extra_context=context)
 
 
 def each_context(request: HttpRequest) -> dict:
     context = _each_context(request)
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.is_staff:
+    if user is not None and user.is_active and user.is_staff and user.has_perm("claims.view_claim"):
         context["desk_counts"] = desk_header_counts(user)
     return context
 
@@ -58,7 +61,7 @@ class SettingsForm(forms.ModelForm):
 class NotificationAdmin(admin.ModelAdmin):
     """Each person's own notifications; nobody sees another's."""
 
-    list_display = ("unread_mark", "kind", "claim", "actor", "text_start", "created_at")
+    list_display = ("unread_mark", "kind", "claim_link", "actor", "text_start", "created_at")
     list_display_links = None
     list_filter = ("kind", ("read_at", admin.EmptyFieldListFilter))
     list_select_related = ("claim", "actor")
@@ -85,6 +88,13 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("unread"), boolean=True)
     def unread_mark(self, obj: Notification) -> bool:
         return obj.read_at is None
+
+    @admin.display(description=gettext_lazy("claim"))
+    def claim_link(self, obj: Notification) -> str:
+        if obj.claim_id is None:
+            return "–"
+        url = reverse("admin:claims_claim_change", args=[obj.claim_id])
+        return format_html('<a href="{}">{}</a>', url, obj.claim.claim if obj.claim else "")
 
     @admin.display(description=gettext_lazy("text"))
     def text_start(self, obj: Notification) -> str:

@@ -94,3 +94,23 @@ def test_the_start_page(client, checker, editor, make_published, role):
     # The app list stays reachable, and the parts are reached from the keyboard.
     assert 'id="content-main"' in page and "/admin/claims/claim/" in page
     assert 'href="#changes-requested"' in page and 'accesskey="d"' in page
+
+
+def test_the_header_counts_what_waits(client, checker, editor, django_assert_num_queries):
+    from newsdesk.selectors import desk_header_counts
+
+    _desk(checker, editor, 8)  # 4 in review, 2 of them sent back
+    editor.has_perm("claims.publish_claim")
+    with django_assert_num_queries(2):
+        assert desk_header_counts(editor) == {"unread": 0, "to_do": 4}
+    assert desk_header_counts(checker)["to_do"] == 2
+    client.force_login(checker)
+    page = client.get("/admin/claims/claim/").content.decode()
+    assert 'accesskey="d">My desk <span class="desk-count"' in page
+
+
+def test_staff_who_may_not_see_claims_get_the_plain_index(client, checker, editor):
+    _desk(checker, editor, 4)
+    client.force_login(factories.UserFactory(username="it", is_staff=True))
+    page = client.get("/admin/").content.decode()
+    assert "Quelle 2 fehlt." not in page and 'id="my-claims"' not in page

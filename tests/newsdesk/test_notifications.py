@@ -145,3 +145,20 @@ def test_the_notification_pages(client, claim, checker, editor, django_capture_o
     response = client.post("/admin/newsdesk/notification/settings/", {})
     assert response.status_code == 302
     assert not notifications.email_enabled(checker)
+
+
+def test_a_flagged_source_of_a_draft_tells_its_assignee(
+    claim, checker, editor, django_capture_on_commit_callbacks
+):
+    from sources.announcements import announce_source_change
+    from sources.models import Source
+
+    comments.claim_assign(claim=claim, user=checker, assignee=editor)
+    source = factories.SourceFactory(url="https://quelle.example/a")
+    factories.CitationFactory(claim=claim, source=source)
+    announce_source_change(source.pk)  # fine: nothing to tell
+    assert not Notification.objects.filter(kind=K.SOURCES).exists()
+    Source.objects.filter(pk=source.pk).update(is_dead=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_source_change(source.pk)
+    assert Notification.objects.get(kind=K.SOURCES).recipient == editor
