@@ -162,3 +162,17 @@ def test_a_flagged_source_of_a_draft_tells_its_assignee(
     with django_capture_on_commit_callbacks(execute=True):
         announce_source_change(source.pk)
     assert Notification.objects.get(kind=K.SOURCES).recipient == editor
+
+
+def test_mark_read_from_the_list(client, claim, checker, editor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        comments.comment_add(claim=claim, user=checker, text="@editor1 eins")
+    notification = Notification.objects.get(recipient=editor)
+    client.force_login(editor)
+    listing = client.get("/admin/newsdesk/notification/").content.decode()
+    assert f'href="/admin/claims/claim/{claim.pk}/change/"' in listing
+    client.post(
+        "/admin/newsdesk/notification/",
+        {"action": "mark_read", "_selected_action": [notification.pk]},
+    )
+    assert notifications.unread_count(editor) == 0
