@@ -471,3 +471,43 @@ class DismissedSuggestion(models.Model):
 
     def __str__(self) -> str:
         return self.exact[:80]
+
+
+class Comment(models.Model):
+    """The desk's conversation about a claim: internal only, never on a public output.
+
+    A request for changes is a comment of its own kind, kept whole; it is open (shown
+    above the claim) until the author submits the claim again (``resolved_at``).
+    """
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.COMMENT)
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="comment_text_not_empty"),
+        ]
+        indexes = [models.Index(fields=["claim", "kind", "resolved_at"], name="comment_open")]
+
+    def __str__(self) -> str:
+        return self.text[:80]

@@ -112,9 +112,9 @@ def article_with_claims(*, article_id: int) -> Article | None:
         Article.objects.prefetch_related(
             Prefetch(
                 "claims",
-                queryset=Claim.objects.select_related("speaker", "verdict__rating").order_by(
-                    "start"
-                ),
+                queryset=Claim.objects.select_related(
+                    "speaker", "verdict__rating", "assignee"
+                ).order_by("start"),
             )
         )
         .filter(pk=article_id)

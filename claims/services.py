@@ -33,7 +33,7 @@ from .guards import (
 )
 from .history import set_change_reason, set_history_user
 from .models import Article, Claim, Correction, DismissedSuggestion, Rating, Speaker, Verdict
-from .signals import announce_on_commit
+from .signals import announce_desk_event_on_commit, announce_on_commit
 from .text import clean_text, normalise_newlines
 from .typing import DeskUser
 
@@ -500,6 +500,7 @@ def claim_update(
             )
             % {"status": claim.get_status_display()}
         )
+    assignee_before = claim.assignee_id
     for field, value in changes.items():
         if field == "claim":
             value = _clean_optional(value, field="claim").strip()
@@ -509,6 +510,13 @@ def claim_update(
         # Four eyes reads who changed the public fields from the history.
         set_history_user(claim, user)
     bump_version(claim, *changes)
+    if claim.assignee_id not in (assignee_before, None, user.pk if user else None):
+        announce_desk_event_on_commit(
+            claim.pk,
+            "assigned",
+            actor_id=user.pk if user else None,
+            user_ids=(claim.assignee_id,),
+        )
     return claim
 
 

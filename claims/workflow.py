@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .comments import change_request_add, change_requests_resolve
 from .errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 from .guards import (
     bump_version,
@@ -33,7 +34,7 @@ from .history import set_change_reason
 from .models import Claim, Correction, Rating, Verdict
 from .selectors import claim_changes_since
 from .services import VERDICT_FIELDS
-from .signals import announce_on_commit
+from .signals import announce_desk_event_on_commit, announce_on_commit
 from .text import clean_text
 from .typing import DeskUser
 from .wording import publish_warnings
@@ -97,6 +98,10 @@ def claim_submit(*, claim: Claim, user: DeskUser | None, version: int | None) ->
     claim.status = Claim.Status.IN_REVIEW
     set_change_reason(claim, "submitted for review")
     bump_version(claim, "status")
+    change_requests_resolve(claim=claim)
+    announce_desk_event_on_commit(
+        claim.pk, "review_requested", actor_id=user.pk if user is not None else None
+    )
     return claim
 
 
@@ -114,10 +119,16 @@ def claim_request_changes(
             claim, _("Only a claim in review can be sent back; this claim is: %(status)s.")
         )
     note = clean_text(note or "", field="note").strip()
+    if not note:
+        raise InvalidInput(_("Say what should be changed: a request for changes needs a note."))
     claim.status = Claim.Status.DRAFT
-    note = (note or "").strip()
-    set_change_reason(claim, f"changes requested: {note}" if note else "changes requested")
+    set_change_reason(claim, f"changes requested: {note}")
     bump_version(claim, "status")
+    # The history keeps the note's beginning; the conversation keeps it whole.
+    change_request_add(claim=claim, user=user, note=note)
+    announce_desk_event_on_commit(
+        claim.pk, "changes_requested", actor_id=user.pk if user is not None else None, text=note
+    )
     return claim
 
 

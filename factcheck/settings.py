@@ -298,6 +298,53 @@ WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.
 WEBHOOK_RETRY_MAX_DELAY = env.float("WEBHOOK_RETRY_MAX_DELAY", default=3600.0)
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 
+
+# --- E-mail (notifications) -----------------------------------------------------------
+# EMAIL_URL (django-environ's form: smtp://user:pw@host:25, smtp+tls://…:587 for
+# STARTTLS, smtp+ssl://…:465 for TLS) or EMAIL_HOST with EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD and EMAIL_USE_TLS; without either, mails go to the console (the
+# process's output). Django's MAILERS form (EMAIL_BACKEND and friends are deprecated).
+def _mailer() -> dict:
+    smtp = "django.core.mail.backends.smtp.EmailBackend"
+    timeout = env.int("EMAIL_TIMEOUT", default=10)
+    if env.str("EMAIL_URL", default=""):
+        url = env.email_url("EMAIL_URL")
+        if url["EMAIL_BACKEND"] != smtp:  # consolemail://, filemail://, memorymail://
+            return {"BACKEND": url["EMAIL_BACKEND"]}
+        options = {
+            "host": url.get("EMAIL_HOST", ""),
+            "port": url.get("EMAIL_PORT") or 25,
+            "username": url.get("EMAIL_HOST_USER") or "",
+            "password": url.get("EMAIL_HOST_PASSWORD") or "",
+            "use_tls": bool(url.get("EMAIL_USE_TLS")),
+            "use_ssl": bool(url.get("EMAIL_USE_SSL")),
+            "timeout": timeout,
+        }
+        return {"BACKEND": smtp, "OPTIONS": options}
+    if env.str("EMAIL_HOST", default=""):
+        options = {
+            "host": env.str("EMAIL_HOST"),
+            "port": env.int("EMAIL_PORT", default=587),
+            "username": env.str("EMAIL_HOST_USER", default=""),
+            "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+            "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+            "timeout": timeout,
+        }
+        return {"BACKEND": smtp, "OPTIONS": options}
+    return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+
+
+MAILERS = {"default": _mailer()}
+# Without a mail server the desk's notifications stay in the desk and their e-mails go to
+# the log: a choice, not a mistake, so Django's deploy check (mail.E001: a development
+# backend) is silenced for exactly that case. Set EMAIL_URL to send them.
+SILENCED_SYSTEM_CHECKS = (
+    ["mail.E001"]
+    if MAILERS["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    else []
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="desk@localhost")
+
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 # No broker: tasks run in-process, right after the transaction that queued them commits.

@@ -7,3 +7,7 @@ class NewsdeskConfig(AppConfig):
 
     name = "newsdesk"
     verbose_name = _("Desk")
+
+    def ready(self) -> None:
+        # Connect the receivers; register the tasks in every process (they are sent by name).
+        from newsdesk import receivers, tasks  # noqa: F401

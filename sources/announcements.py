@@ -1,4 +1,5 @@
-"""What sources tells the layers above: a cited source of a public claim changed.
+"""What sources tells the layers above: a cited source of a public claim changed, and
+(to the desk only) a cited source of an unpublished claim that needs a look.
 
 Public pages and the partner API list a claim's sources. When one changes (a new archived
 copy; a citation added, changed or removed), every published claim citing it is announced
@@ -11,9 +12,14 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Q
 
-from claims.selectors import claims_published
-from claims.signals import announce_public_change
+from claims.models import Claim
+from claims.selectors import PUBLIC_STATUSES, claims_published
+from claims.signals import announce_desk_event, announce_public_change
+
+from .models import Source
+from .selectors import sources_flagged_q
 
 
 def announce_source_change(source_id: int) -> None:
@@ -26,6 +32,17 @@ def announce_source_change(source_id: int) -> None:
     )
     for claim_id in dict.fromkeys(claim_ids):
         announce_public_change(claim_id, "sources")
+    # The desk hears of its drafts too, when the source now needs a look (changed, dead,
+    # redirected, failed or blocked); never the public layers.
+    flagged = sources_flagged_q() | Q(state__in=[Source.State.FAILED, Source.State.BLOCKED])
+    if Source.objects.filter(flagged, pk=source_id).exists():
+        drafts = (
+            Claim.objects.exclude(status__in=PUBLIC_STATUSES)
+            .filter(citations__source_id=source_id)
+            .values_list("pk", flat=True)
+        )
+        for claim_id in dict.fromkeys(drafts):
+            announce_desk_event(claim_id, "sources", None, (), "")
 
 
 def announce_source_change_on_commit(source_id: int) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from claims import anchoring, selectors, services
 from claims.models import Article, Claim, Correction, Rating, RatingScale, Speaker, Verdict
 
+from .conversation import ConversationMixin
 from .errors import DeskErrorMessages
 from .history import ReadOnlyHistoryAdmin, viewing_history
 from .sources import CitationInline, CitedSourcesFlagMixin, SourcesFlaggedFilter
@@ -403,8 +404,13 @@ class LanguageFilter(admin.SimpleListFilter):
 
 
 class ClaimAdmin(
-    CitedSourcesFlagMixin, WorkflowViewsMixin, DeskErrorMessages, ReadOnlyHistoryAdmin
+    ConversationMixin,
+    CitedSourcesFlagMixin,
+    WorkflowViewsMixin,
+    DeskErrorMessages,
+    ReadOnlyHistoryAdmin,
 ):
+    actions = ["assign_selected"]
     list_display = (
         "claim",
         "speaker",

@@ -10,6 +10,7 @@ through the service like any other.
 """
 
 from django.http import HttpResponseNotAllowed
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 _VIEWING = "_desk_viewing_history_version"
@@ -38,3 +39,47 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
             return readonly
         editable = (f.name for f in self.model._meta.fields if f.editable and not f.primary_key)
         return readonly + tuple(name for name in editable if name not in readonly)
+
+
+def _statuses() -> dict[str, str]:
+    from claims.models import Claim
+
+    return {value: str(label) for value, label in Claim.Status.choices}
+
+
+def readable_change(reason: str | None, *, status: str = "", previous_status: str = "") -> str:
+    """A history record's change reason (stored in English, for machines) as a sentence
+    in the reader's language, with the status move when there was one."""
+    reason = (reason or "").strip()
+    sentences = {
+        "submitted for review": _("Submitted for review."),
+        "published": _("Published."),
+        "assigned": _("Assigned to someone else."),
+        "changes requested": _("Changes requested."),
+    }
+    with_text = {
+        "changes requested: ": _("Changes requested: %(text)s"),
+        "correction of the article: ": _("The article's text was corrected: %(text)s"),
+        "correction: ": _("Corrected: %(text)s"),
+        "retracted: ": _("Retracted: %(text)s"),
+        "re-anchored: ": _("The quote was found again in the changed text (%(text)s)."),
+    }
+    if reason in sentences:
+        sentence = sentences[reason]
+    else:
+        sentence = next(
+            (
+                template % {"text": reason[len(prefix) :]}
+                for prefix, template in with_text.items()
+                if reason.startswith(prefix)
+            ),
+            reason,
+        )
+    if status and previous_status and status != previous_status:
+        names = _statuses()
+        move = _("Status: %(before)s → %(after)s.") % {
+            "before": names.get(previous_status, previous_status),
+            "after": names.get(status, status),
+        }
+        sentence = f"{sentence} {move}".strip()
+    return sentence or _("Changed.")

@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from claims import services, suggestions
+from claims import comments, services, suggestions
 from claims.attribution import SpeakerResolution
 from claims.errors import DeskError
 from claims.models import Article, Claim, Speaker
@@ -22,6 +22,7 @@ from claims.selectors import article_with_claims
 from partners.api.parsers import loads_bounded
 
 from ..api.serializers import suggestion_data
+from .conversation import AssignForm
 
 MAX_JSON_BODY = 64 * 1024
 
@@ -43,6 +44,7 @@ def _claim_payload(claim: Claim) -> dict[str, Any]:
         "colour": _speaker_colour(claim.speaker_id),
         "status": claim.status,
         "status_label": str(claim.get_status_display()),
+        "assignee": claim.assignee.get_username() if claim.assignee else None,
         "anchor": claim.anchor_status,
         "rating": rating.label if rating else None,
         "url": reverse("admin:claims_claim_change", args=[claim.pk]),
@@ -141,6 +143,11 @@ class SplitViewMixin:
             "article": article,
             "original": article,
             "can_add_claim": request.user.has_perm("claims.add_claim"),
+            # Open until the author submits again; assignment posts to the claim's admin.
+            "change_requests": comments.open_change_requests_for_article(article.pk),
+            "assign_claims": claims,
+            "assign_form": AssignForm(),
+            "split_url": request.get_full_path(),
             "legend": [
                 {"name": s.name, "colour": _speaker_colour(s.pk)} for s in speakers.values()
             ],

@@ -59,9 +59,11 @@ class PublishForm(_VersionForm):
 class RequestChangesForm(_VersionForm):
     note = forms.CharField(
         label=gettext_lazy("What should be changed?"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
-        help_text=gettext_lazy("Kept in the claim's history (the first 100 characters)."),
+        help_text=gettext_lazy(
+            "Kept whole in the claim's conversation and shown above the claim until it is "
+            "submitted again; the author is notified."
+        ),
     )
 
     def service_kwargs(self) -> dict[str, Any]:

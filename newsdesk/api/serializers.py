@@ -13,11 +13,13 @@ from rest_framework import serializers
 
 from claims import links
 from claims.attribution import SpeakerResolution
+from claims.comments import COMMENT_MAX
 from claims.errors import InvalidInput
 from claims.models import (
     LANGUAGE_RE,
     Article,
     Claim,
+    Comment,
     Correction,
     Speaker,
     partial_date_validator,
@@ -166,7 +168,17 @@ class TransitionInput(Input):
 
 
 class RequestChangesInput(TransitionInput):
-    note = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=COMMENT_MAX,
+        help_text="What should be changed: kept whole in the claim's conversation.",
+    )
+
+
+class CommentInput(Input):
+    text = serializers.CharField(
+        max_length=COMMENT_MAX,
+        help_text="The comment (internal). `@username` notifies that colleague.",
+    )
 
 
 class CitationInput(Input):
@@ -451,6 +463,26 @@ def snapshot_data(s: Snapshot) -> dict[str, Any]:
         "pdf_url": desk_evidence_url(s, "pdf"),
         "browser_reason": s.browser_reason,
         "blocked_requests": s.blocked_requests or [],
+    }
+
+
+class CommentSerializer(serializers.Serializer):
+    """A comment of a claim's conversation: internal, for the desk only."""
+
+    id = serializers.IntegerField()
+    author = serializers.CharField(allow_null=True, help_text="The author's username.")
+    kind = serializers.ChoiceField(choices=Comment.Kind.choices)
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+def comment_data(comment: Comment) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "author": comment.author.get_username() if comment.author is not None else None,
+        "kind": comment.kind,
+        "text": comment.text,
+        "created_at": serializers.DateTimeField().to_representation(comment.created_at),
     }
 
 

@@ -23,6 +23,11 @@ urlpatterns = [
         views.CitationCreateView.as_view(),
         name="claim-citations",
     ),
+    path(
+        "claims/<id:pk>/comments/",
+        views.CommentListView.as_view(),
+        name="claim-comments",
+    ),
     path("claims/<id:pk>/verdict/", views.VerdictView.as_view(), name="claim-verdict"),
     path("claims/<id:pk>/submit/", views.SubmitView.as_view(), name="claim-submit"),
     path(

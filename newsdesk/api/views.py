@@ -18,7 +18,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from claims import services, workflow
+from claims import comments, services, workflow
 from claims.models import Article, Claim, Rating, Speaker
 from claims.suggestions import article_suggestions
 from partners.api.authentication import StaffTokenAuthentication
@@ -35,6 +35,8 @@ from .serializers import (
     ArticleCreateInput,
     CitationInput,
     ClaimCreateInput,
+    CommentInput,
+    CommentSerializer,
     CorrectInput,
     DeskArticleDetailSerializer,
     DeskArticleSerializer,
@@ -51,6 +53,7 @@ from .serializers import (
     article_data,
     citation_data,
     claim_summary_data,
+    comment_data,
     desk_claim_data,
     suggestion_data,
 )
@@ -286,6 +289,36 @@ class CitationCreateView(DeskView):
         return Response(
             citation_data(selectors.desk_citation(citation.pk)), status=status.HTTP_201_CREATED
         )
+
+
+class CommentListView(DeskView):
+    """A claim's conversation: internal, never on a public page, feed or partner output."""
+
+    required_permissions = {"GET": ["claims.view_claim"], "POST": ["claims.view_claim"]}
+    pagination_class = None
+
+    @extend_schema(
+        operation_id="desk_claims_comments_list",
+        summary="A claim's conversation, oldest first (internal)",
+        parameters=[CLAIM_ID],
+        responses={200: CommentSerializer(many=True), **errors(401, 403, 404, 429)},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        claim = _claim(pk)
+        return Response([comment_data(c) for c in comments.claim_comments(claim)])
+
+    @extend_schema(
+        operation_id="desk_claims_comments_create",
+        summary="Add a comment to a claim's conversation; `@username` notifies",
+        parameters=[CLAIM_ID],
+        request=CommentInput,
+        responses={201: CommentSerializer, **errors(400, 401, 403, 404, 415, 429)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        claim = _claim(pk)
+        data = self.input(CommentInput)
+        comment = comments.comment_add(claim=claim, user=self.user, text=data["text"])
+        return Response(comment_data(comment), status=status.HTTP_201_CREATED)
 
 
 class SourceDetailView(DeskView):

@@ -79,7 +79,8 @@
       const meta = document.createElement("span");
       meta.className = "split-hint";
       meta.textContent = " — " + c.speaker.name + " · " + c.status_label +
-        (c.rating ? " · " + c.rating : "") + (c.anchor === "orphaned" ? " · ⚠ " + c.anchor : "");
+        (c.rating ? " · " + c.rating : "") + (c.anchor === "orphaned" ? " · ⚠ " + c.anchor : "") +
+        (c.assignee ? " · @" + c.assignee : "");
       li.append(swatch, link, meta);
       list.appendChild(li);
     }
@@ -452,6 +453,14 @@
   $("form-claim").addEventListener("input", () => { updateCount(); searchSimilar(); });
   $("form-speaker").addEventListener("input", () => { updateSpeakerHint(); searchSpeakers(); });
   $("alias-button").addEventListener("click", addAlias);
+
+  // Assignment: the form posts to the chosen claim's assign URL and comes back here.
+  const assign = $("split-assign");
+  if (assign) {
+    assign.addEventListener("submit", () => {
+      assign.action = assign.dataset.urlTemplate.replace("/0/", "/" + $("split-assign-claim").value + "/");
+    });
+  }
 
   render();
   loadSuggestions();

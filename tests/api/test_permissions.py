@@ -142,6 +142,19 @@ CASES = [
         lambda ctx: {"url": "https://statistik.example/bericht", "role": "refutes"},
         DESK_CREATE,
     ),
+    Case(
+        "comments",
+        "get",
+        lambda ctx: f"/api/v1/desk/claims/{ctx.draft().pk}/comments/",
+        expected=DESK_READ,
+    ),
+    Case(
+        "comment create",
+        "post",
+        lambda ctx: f"/api/v1/desk/claims/{ctx.draft().pk}/comments/",
+        lambda ctx: {"text": "Bitte die Quelle prüfen, @editor."},
+        DESK_CREATE,
+    ),
     Case("source detail", "get", _source_path, expected=DESK_READ),
     _action(
         "verdict",

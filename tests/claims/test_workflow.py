@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from claims import workflow
+from claims import signals, workflow
 from claims.errors import InvalidInput, InvalidTransition, NotAllowed, StaleVersion
 from claims.models import Claim, Correction
 from claims.wording import publish_warnings
@@ -282,7 +282,7 @@ def test_a_stale_publish_is_refused_and_shows_what_changed(in_review, checker, e
     seen = in_review.version
     HistoricalRecords.context.request = SimpleNamespace(user=checker)
     try:
-        workflow.claim_request_changes(claim=in_review, user=editor, version=seen)
+        workflow.claim_request_changes(claim=in_review, user=editor, version=seen, note="Bitte.")
         write_verdict(in_review, checker, headline="Geänderte Überschrift", rating="halbwahr")
         submit(in_review, checker)
     finally:
@@ -329,7 +329,8 @@ def test_only_public_changes_announce_themselves(checker, django_capture_on_comm
     claim = write_verdict(factories.ClaimFactory(), checker)
     with django_capture_on_commit_callbacks() as callbacks:
         submit(claim, checker)
-    assert callbacks == []
+    # Only the desk hears of a submission (notifications), never the public layers.
+    assert [getattr(c, "func", None) for c in callbacks] == [signals.announce_desk_event]
 
 
 # --- The admin -------------------------------------------------------------------------------
