@@ -18,6 +18,10 @@ class InvalidInput(DeskError):
     """The input cannot be used as given (bad span, bad file, unknown speaker…)."""
 
 
+class DuplicateSpeaker(InvalidInput):
+    """The name or an alias is already another speaker's; ``details['existing']`` names it."""
+
+
 class NotAllowed(DeskError):
     """The user lacks the permission for this action."""
 

@@ -16,6 +16,7 @@ from claims.models import Article, Claim, Correction, Rating, RatingScale, Speak
 from .errors import DeskErrorMessages
 from .history import ReadOnlyHistoryAdmin, viewing_history
 from .sources import CitationInline, CitedSourcesFlagMixin, SourcesFlaggedFilter
+from .speakers import merge_speakers
 from .split import SplitViewMixin
 from .workflow import WorkflowViewsMixin
 
@@ -217,6 +218,7 @@ class SpeakerAdmin(DeskErrorMessages, ReadOnlyHistoryAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "slug", "aliases", "description", "wikidata_id")
     ordering = ("name",)
+    actions = (merge_speakers,)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))

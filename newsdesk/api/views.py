@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from claims import services, workflow
 from claims.models import Article, Claim, Rating, Speaker
+from claims.selectors import speaker_for_name
 from claims.suggestions import article_suggestions
 from partners.api.authentication import StaffTokenAuthentication
 from partners.api.filters import PageQuery, parse_query
@@ -247,9 +248,9 @@ class ClaimListView(DeskView):
                 raise serializers.ValidationError({"speaker": [_("There is no such speaker.")]})
             return speaker
         name = data["speaker_name"].strip()
-        existing = Speaker.objects.filter(name__iexact=name).first()
-        if existing is not None:
-            return existing
+        found = speaker_for_name(name)  # its name or an alias, any case, accents folded
+        if found is not None:
+            return found[0]
         if not self.user.has_perm("claims.add_speaker"):
             raise PermissionDenied(_("You may not create speakers."))
         return services.speaker_create(name=name)
