@@ -22,6 +22,11 @@ class DuplicateSpeaker(InvalidInput):
     """The name or an alias is already another speaker's; ``details['existing']`` names it."""
 
 
+class SourcesUnresolved(DeskError):
+    """Publishing or correcting while cited sources are failed, blocked, dead or pending,
+    without an acknowledgement; ``details['sources']`` lists them (``id``, ``url``, ``state``)."""
+
+
 class NotAllowed(DeskError):
     """The user lacks the permission for this action."""
 

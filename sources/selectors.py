@@ -168,3 +168,75 @@ def snapshot_public(snapshot_id: int) -> Snapshot | None:
 
 def snapshot_for_desk(snapshot_id: int) -> Snapshot | None:
     return Snapshot.objects.filter(pk=snapshot_id).defer("text").first()
+
+
+# --- Source states at the moment of decision ------------------------------------------------
+
+#: The states a cited source may be in when an editor publishes or corrects: the source's
+#: own state, with "fetching" shown as "pending" and a fetched page whose link died or
+#: whose text changed since as "dead" or "changed".
+UNRESOLVED_SOURCE_STATES = ("failed", "blocked", "dead", "pending")
+
+
+def source_desk_state(source: Source) -> str:
+    """One word for a source at the moment of decision (see ``UNRESOLVED_SOURCE_STATES``)."""
+    if source.state in (Source.State.FAILED, Source.State.BLOCKED):
+        return str(source.state)
+    if source.state in (Source.State.PENDING, Source.State.FETCHING):
+        return "pending"
+    if source.is_dead:
+        return "dead"
+    if source.is_changed:
+        return "changed"
+    return "fetched"
+
+
+def claim_source_states(claim_id: int) -> list[dict[str, Any]]:
+    """Every source the claim cites with its state: ``id``, ``url``, ``state``,
+    ``state_label``, ``unresolved`` (publishing needs an acknowledgement), ``reason``,
+    ``citation_id``, ``role_label``. One query."""
+    labels = source_state_labels()
+    items = []
+    for citation in (
+        Citation.objects.filter(claim_id=claim_id).select_related("source").order_by("order", "pk")
+    ):
+        source = citation.source
+        state = source_desk_state(source)
+        items.append(
+            {
+                "id": source.pk,
+                "url": source.url,
+                "state": state,
+                "state_label": labels[state],
+                "unresolved": state in UNRESOLVED_SOURCE_STATES,
+                "reason": source.reason,
+                "citation_id": citation.pk,
+                "role_label": str(citation.get_role_display()),
+            }
+        )
+    return items
+
+
+def source_state_labels() -> dict[str, str]:
+    from django.utils.translation import gettext as _
+
+    return {
+        "fetched": _("archived"),
+        "changed": _("text changed"),
+        "pending": _("pending"),
+        "failed": _("failed"),
+        "blocked": _("blocked"),
+        "dead": _("dead link"),
+    }
+
+
+def claim_sources_unresolved(
+    claim_id: int, *, ignore_citations: Iterable[int] = ()
+) -> list[dict[str, Any]]:
+    """The cited sources that are failed, blocked, dead or pending: ``id``, ``url``, ``state``."""
+    ignored = set(ignore_citations)
+    return [
+        {"id": item["id"], "url": item["url"], "state": item["state"]}
+        for item in claim_source_states(claim_id)
+        if item["unresolved"] and item["citation_id"] not in ignored
+    ]

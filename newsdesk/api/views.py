@@ -43,6 +43,7 @@ from .serializers import (
     DeskClaimDetailSerializer,
     DeskClaimSerializer,
     DeskSourceSerializer,
+    PublishInput,
     PublishResultSerializer,
     RequestChangesInput,
     RetractInput,
@@ -375,13 +376,16 @@ class PublishView(DeskView):
         operation_id="desk_claims_publish",
         summary="Publish a claim in review (editors; four eyes)",
         parameters=[CLAIM_ID],
-        request=TransitionInput,
+        request=PublishInput,
         responses={200: PublishResultSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = self.input(TransitionInput)
-        published = workflow.claim_publish(
-            claim=_claim(pk), user=self.user, version=data.get("version")
+        data = self.input(PublishInput)
+        published = source_services.claim_publish_with_sources(
+            claim=_claim(pk),
+            user=self.user,
+            version=data.get("version"),
+            acknowledge_sources=data.get("acknowledge_sources", ""),
         )
         return _claim_response(pk, warnings=[str(w) for w in published.warnings])
 
@@ -403,6 +407,7 @@ class CorrectView(DeskView):
     def post(self, request: Request, pk: int) -> Response:
         data = dict(self.input(CorrectInput))
         note, version = data.pop("note"), data.pop("version")
+        acknowledge_sources = data.pop("acknowledge_sources", "")
         sources_add = [dict(item) for item in data.pop("add_sources", [])]
         sources_remove = data.pop("remove_sources", [])
         if "rating" in data:
@@ -415,6 +420,7 @@ class CorrectView(DeskView):
             changes=data,
             sources_add=sources_add,
             sources_remove=sources_remove,
+            acknowledge_sources=acknowledge_sources,
         )
         return _claim_response(pk)
 

@@ -134,7 +134,12 @@ def test_the_whole_workflow(checker_api, editor_api, make_published):
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "in_review"
 
+    # The cited source is still pending (nothing fetched it): publishing needs a reason.
     response = editor_api.post(base + "publish/", {"version": 3})
+    assert response.status_code == 409 and response.json()["error"] == "sources_unresolved"
+    response = editor_api.post(
+        base + "publish/", {"version": 3, "acknowledge_sources": "Checked by phone"}
+    )
     assert response.status_code == 200, response.json()
     published = response.json()
     assert published["status"] == "published"
@@ -143,7 +148,12 @@ def test_the_whole_workflow(checker_api, editor_api, make_published):
 
     response = editor_api.post(
         base + "correct/",
-        {"note": "Bewertung präzisiert", "rating": "groesstenteils-falsch", "version": 4},
+        {
+            "note": "Bewertung präzisiert",
+            "rating": "groesstenteils-falsch",
+            "version": 4,
+            "acknowledge_sources": "Checked by phone",
+        },
     )
     assert response.status_code == 200, response.json()
     corrected = response.json()
