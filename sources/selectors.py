@@ -240,3 +240,44 @@ def claim_sources_unresolved(
         for item in claim_source_states(claim_id)
         if item["unresolved"] and item["citation_id"] not in ignored
     ]
+
+
+#: The badges of a claim's cited sources, most urgent first: each a condition on the
+#: cited source (see ``source_desk_state``).
+SOURCE_BADGE_CONDITIONS = {
+    "failed": Q(source__state="failed"),
+    "blocked": Q(source__state="blocked"),
+    "dead": Q(source__state="fetched", source__is_dead=True),
+    "changed": Q(source__state="fetched", source__is_dead=False, source__is_changed=True),
+    "pending": Q(source__state__in=["pending", "fetching"]),
+}
+
+
+def claim_source_badge_annotations() -> dict[str, Exists]:
+    """Expressions for ``Claim`` querysets, one per badge (``badge_failed`` …): does the
+    claim cite a source in that state? Annotated, the whole list is still one query."""
+    return {
+        f"badge_{name}": Exists(Citation.objects.filter(claim=OuterRef("pk")).filter(condition))
+        for name, condition in SOURCE_BADGE_CONDITIONS.items()
+    }
+
+
+def source_badges(row: Any) -> list[str]:
+    """The badges of a claim annotated by ``claim_source_badge_annotations``."""
+    return [name for name in SOURCE_BADGE_CONDITIONS if getattr(row, f"badge_{name}", False)]
+
+
+def claims_source_badges(claim_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The badges of several claims, one query (for lists that are not querysets)."""
+    found: dict[int, set[str]] = {}
+    for claim_id, state, is_dead, is_changed in Citation.objects.filter(
+        claim_id__in=list(claim_ids)
+    ).values_list("claim_id", "source__state", "source__is_dead", "source__is_changed"):
+        source = Source(state=state, is_dead=is_dead, is_changed=is_changed)
+        badge = source_desk_state(source)
+        if badge != "fetched":
+            found.setdefault(claim_id, set()).add(badge)
+    return {
+        claim_id: [name for name in SOURCE_BADGE_CONDITIONS if name in badges]
+        for claim_id, badges in found.items()
+    }

@@ -182,22 +182,40 @@ class SourcesFlaggedFilter(admin.SimpleListFilter):
 class CitedSourcesFlagMixin:
     """Add to ``ClaimAdmin``'s bases; put ``"sources_flag"`` in its ``list_display``."""
 
+    class Media:
+        css = {"all": ["claims/sources.css"]}
+
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .annotate(sources_flagged=selectors.claim_sources_flagged())
+            .annotate(
+                sources_flagged=selectors.claim_sources_flagged(),
+                **selectors.claim_source_badge_annotations(),
+            )
         )
 
     @admin.display(description=_("sources"), ordering="sources_flagged")
     def sources_flag(self, obj: Claim) -> str:
-        if not getattr(obj, "sources_flagged", False):
-            return ""
-        return format_html(
-            '<strong class="desk-flag" title="{}">⚑ {}</strong>',
-            _("A cited source changed, is dead or leads elsewhere since it was archived."),
-            _("source changed"),
-        )
+        labels = selectors.source_state_labels()
+        badges = [
+            format_html(
+                '<span class="source-badge source-badge--{}{}">{}</span>',
+                name,
+                " desk-flag" if name in ("dead", "changed") else "",  # flagged since archived
+                labels[name],
+            )
+            for name in selectors.source_badges(obj)
+        ]
+        if getattr(obj, "sources_flagged", False) and not badges:
+            badges.append(
+                format_html(
+                    '<strong class="desk-flag" title="{}">⚑ {}</strong>',
+                    _("A cited source changed, is dead or leads elsewhere since it was archived."),
+                    _("source changed"),
+                )
+            )
+        return format_html_join(" ", "{}", ((badge,) for badge in badges))
 
 
 # --- Sources ---------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from claims.models import Article, Claim, Speaker
 from claims.selectors import article_with_claims, speaker_for_name, speakers_closest_to
 from claims.speaker_names import SpeakerMatch
 from partners.api.parsers import loads_bounded
+from sources.selectors import claims_source_badges, source_state_labels
 
 from ..api.serializers import suggestion_data
 
@@ -32,9 +33,12 @@ def _speaker_colour(speaker_id: int) -> str:
     return f"hsl({(speaker_id * 137) % 360} 70% 85%)"
 
 
-def _claim_payload(claim: Claim) -> dict[str, Any]:
+def _claim_payload(claim: Claim, badges: list[str] | None = None) -> dict[str, Any]:
     rating = getattr(getattr(claim, "verdict", None), "rating", None)
+    labels = source_state_labels()
     return {
+        # Failed, blocked, dead, changed or pending cited sources (most urgent first).
+        "source_badges": [{"state": b, "label": labels[b]} for b in badges or []],
         "id": claim.pk,
         "start": claim.start,
         "end": claim.end,
@@ -146,6 +150,7 @@ class SplitViewMixin:
     def split_view(self, request: HttpRequest, article_id: int) -> HttpResponse:
         article = self._article(request, article_id)
         claims = list(article.claims.all())
+        badges = claims_source_badges(c.pk for c in claims)
         speakers = {c.speaker_id: c.speaker for c in claims}
         context = {
             **self.admin_site.each_context(request),
@@ -160,7 +165,7 @@ class SplitViewMixin:
             "split_data": {
                 "text": article.text,
                 "language": article.language,
-                "claims": [_claim_payload(c) for c in claims],
+                "claims": [_claim_payload(c, badges.get(c.pk)) for c in claims],
                 "attributions": [
                     {"value": v, "label": str(label)} for v, label in Claim.Attribution.choices
                 ],

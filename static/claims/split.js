@@ -87,6 +87,12 @@
       meta.textContent = " — " + c.speaker.name + " · " + c.status_label +
         (c.rating ? " · " + c.rating : "") + (c.anchor === "orphaned" ? " · ⚠ " + c.anchor : "");
       li.append(swatch, link, meta);
+      for (const badge of c.source_badges || []) {
+        const b = document.createElement("span");
+        b.className = "source-badge source-badge--" + badge.state;
+        b.textContent = badge.label;
+        li.append(" ", b);
+      }
       list.appendChild(li);
     }
   }

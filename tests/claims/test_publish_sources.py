@@ -60,3 +60,27 @@ def test_correct_confirmation_lists_sources(client, editor, make_published):
     client.force_login(editor)
     page = client.get(reverse("admin:claims_claim_workflow", args=[claim.pk, "correct"]))
     assert "source-badge--blocked" in page.content.decode()
+
+
+def test_claim_list_and_split_view_show_source_badges(client, editor, checker, demo_desk):
+    claim = factories.ClaimFactory(article=demo_desk.article, quote="absolut falsch")
+    _cite(claim, url="https://a.example/f", state="failed")
+    _cite(claim, url="https://a.example/p", state="pending")
+    _cite(claim, url="https://a.example/d", state="fetched", is_dead=True)
+    _cite(claim, url="https://a.example/c", state="fetched", is_changed=True)
+    _cite(claim, url="https://a.example/b", state="blocked")
+    client.force_login(editor)
+    changelist = client.get(reverse("admin:claims_claim_changelist")).content.decode()
+    for state in ("failed", "blocked", "dead", "changed", "pending"):
+        assert f"source-badge--{state}" in changelist, state
+    assert "claims/sources.css" in changelist
+    split = client.get(reverse("admin:claims_article_split", args=[demo_desk.article.pk]))
+    payload = split.context["split_data"]["claims"]
+    (mine,) = [c for c in payload if c["id"] == claim.pk]
+    assert [b["state"] for b in mine["source_badges"]] == [
+        "failed",
+        "blocked",
+        "dead",
+        "changed",
+        "pending",
+    ]
