@@ -16,6 +16,7 @@ from claims import links
 from claims.models import Claim
 
 from .models import Citation, Snapshot, Source
+from .reasons import human_reason
 
 # Fields a list never needs (the extracted text can be megabytes).
 _HEAVY_SNAPSHOT_FIELDS = ("text", "headers", "redirects")
@@ -210,6 +211,8 @@ def claim_source_states(claim_id: int) -> list[dict[str, Any]]:
                 "state_label": labels[state],
                 "unresolved": state in UNRESOLVED_SOURCE_STATES,
                 "reason": source.reason,
+                "human_reason": human_reason(source.reason),
+                "next_attempt_at": source.next_attempt_at if state == "pending" else None,
                 "citation_id": citation.pk,
                 "role_label": str(citation.get_role_display()),
             }
