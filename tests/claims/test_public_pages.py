@@ -686,11 +686,11 @@ def test_only_the_speakers_own_words_are_in_quotation_marks(client, psaki_claim,
         speaker=psaki_claim.speaker,
     )
     for url in ("/fact-checks/", "/speakers/jen-psaki/"):
-        html = client.get(url).content.decode()
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert _quoted(html) == ["Teil des russischen Drehbuchs für Desinformation"], url
         assert "Claim checked:" in html
         assert psaki_claim.claim in html and reported.claim in html
-    feed = client.get("/feeds/fact-checks.atom").content.decode()
+    feed = client.get("/feeds/fact-checks.atom", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "&lt;q&gt;Teil des russischen Drehbuchs für Desinformation&lt;/q&gt;" in feed
     assert f"Claim checked: {psaki_claim.claim}" in feed
     assert "&lt;q&gt;so niedrig wie nie" not in feed

@@ -164,3 +164,23 @@ def test_merge_action_in_the_admin(admin_client):
     assert done.status_code == 302
     assert list(Speaker.objects.values_list("name", flat=True)) == ["Jen Psaki"]
     assert Claim.objects.get().speaker == keep
+
+
+@pytest.mark.django_db
+def test_the_claim_forms_speaker_search_finds_aliases_with_accents_folded(admin_client):
+    psaki = services.speaker_create(name="Jen Psaki", aliases=["Psakí"])
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "claims", "model_name": "claim", "field_name": "speaker", "term": "psaki"},
+    )
+    assert [r["id"] for r in response.json()["results"]] == [str(psaki.pk)]
+    near = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "claims",
+            "model_name": "claim",
+            "field_name": "speaker",
+            "term": "Jenn Psaki",
+        },
+    )
+    assert [r["id"] for r in near.json()["results"]] == [str(psaki.pk)]
