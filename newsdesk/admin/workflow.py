@@ -69,9 +69,15 @@ class _AcknowledgeSources(forms.Form):
         help_text=gettext_lazy("Kept in the claim's history (the first 100 characters)."),
     )
 
-    def unresolved_sources(self) -> list[dict[str, Any]]:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         claim: Claim = self.claim  # type: ignore[attr-defined]
-        return [s for s in claim_source_states(claim.pk) if s["unresolved"]]
+        self._unresolved = [s for s in claim_source_states(claim.pk) if s["unresolved"]]
+        if not self._unresolved:  # nothing to acknowledge: the fields are not shown
+            del self.fields["acknowledge"], self.fields["acknowledge_reason"]
+
+    def unresolved_sources(self) -> list[dict[str, Any]]:
+        return self._unresolved
 
     def clean_acknowledgement(
         self, data: dict[str, Any], *, ignore: set[int] = frozenset()
