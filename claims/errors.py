@@ -18,6 +18,15 @@ class InvalidInput(DeskError):
     """The input cannot be used as given (bad span, bad file, unknown speaker…)."""
 
 
+class DuplicateSpeaker(InvalidInput):
+    """The name or an alias is already another speaker's; ``details['existing']`` names it."""
+
+
+class SourcesUnresolved(DeskError):
+    """Publishing or correcting while cited sources are failed, blocked, dead or pending,
+    without an acknowledgement; ``details['sources']`` lists them (``id``, ``url``, ``state``)."""
+
+
 class NotAllowed(DeskError):
     """The user lacks the permission for this action."""
 

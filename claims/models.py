@@ -156,6 +156,24 @@ class Speaker(models.Model):
         return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
 
 
+class SpeakerRedirect(models.Model):
+    """The address of a speaker merged into another: ``/speakers/<old_slug>/`` answers
+    301 to the kept speaker's page."""
+
+    old_slug = models.SlugField(_("old slug"), max_length=120, unique=True)
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("speaker")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("speaker redirect")
+        verbose_name_plural = _("speaker redirects")
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.speaker_id}"
+
+
 class RatingScale(models.Model):
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=50, unique=True)

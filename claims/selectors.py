@@ -10,7 +10,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Case, F, Field, Model, Prefetch, Q, QuerySet, When
 
-from .models import Article, Claim, Rating, RatingScale, Verdict
+from .models import Article, Claim, Rating, RatingScale, Speaker, Verdict
+from .speaker_names import NamedSpeaker, SpeakerMatch, speaker_resolve, speakers_closest
 
 PUBLIC_STATUSES = (Claim.Status.PUBLISHED, Claim.Status.RETRACTED)
 
@@ -80,6 +81,32 @@ def claims_search(queryset: QuerySet[Claim], q: str, *, ranked: bool = False) ->
     ):
         match |= Q(**{f"{field}__icontains": q})
     return queryset.filter(match)
+
+
+def speakers_named(*, exclude_id: int | None = None) -> list[NamedSpeaker]:
+    """Every speaker's id, name and aliases (one query), for name comparison."""
+    rows = Speaker.objects.order_by("pk").values_list("pk", "name", "aliases")
+    if exclude_id is not None:
+        rows = rows.exclude(pk=exclude_id)
+    return [
+        NamedSpeaker(pk, name, tuple(a for a in aliases or [] if isinstance(a, str)))
+        for pk, name, aliases in rows
+    ]
+
+
+def speaker_for_name(name: str) -> tuple[Speaker, SpeakerMatch] | None:
+    """The existing speaker a typed name means (its name or an alias in any case, accents
+    folded, or a near-identical spelling), with how it matched; None if no one."""
+    match = speaker_resolve(name, speakers_named())
+    if match is None:
+        return None
+    speaker = Speaker.objects.filter(pk=match.id).first()
+    return (speaker, match) if speaker is not None else None
+
+
+def speakers_closest_to(name: str, *, limit: int = 5) -> list[SpeakerMatch]:
+    """The existing speakers nearest a typed name, best first."""
+    return speakers_closest(name, speakers_named(), limit=limit)
 
 
 def rating_scale_default() -> RatingScale | None:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from . import anchoring
 from .defaults import EDITOR_GROUP, FACT_CHECKER_GROUP, sync_desk_groups
-from .errors import InvalidInput
+from .errors import DuplicateSpeaker, InvalidInput
 from .guards import (
     bump_version,
     check_version,
@@ -32,8 +32,19 @@ from .guards import (
     require_permission,
 )
 from .history import set_change_reason, set_history_user
-from .models import Article, Claim, Correction, DismissedSuggestion, Rating, Speaker, Verdict
+from .models import (
+    Article,
+    Claim,
+    Correction,
+    DismissedSuggestion,
+    Rating,
+    Speaker,
+    SpeakerRedirect,
+    Verdict,
+)
+from .selectors import speakers_named
 from .signals import announce_desk_event_on_commit, announce_on_commit
+from .speaker_names import normalise_name
 from .text import clean_text, normalise_newlines
 from .typing import DeskUser
 
@@ -50,7 +61,9 @@ _DATE_LINE_RE = re.compile(r"^\s*date\s+([0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)\b
 def _unique_slug(model: type[Claim] | type[Speaker], base: str, *, max_length: int) -> str:
     root = (slugify(base) or "x")[: max_length - 7].strip("-") or "x"
     slug = root
-    while model.objects.filter(slug=slug).exists():
+    while model.objects.filter(slug=slug).exists() or (
+        model is Speaker and SpeakerRedirect.objects.filter(old_slug=slug).exists()
+    ):
         slug = f"{root}-{secrets.token_hex(3)}"
     return slug
 
@@ -354,6 +367,23 @@ def _clean_aliases(aliases: list[str] | None) -> list[str]:
     return [alias for alias in cleaned if alias]
 
 
+def _refuse_duplicate_speaker(names: list[str], *, exclude_id: int | None = None) -> None:
+    """Raise ``DuplicateSpeaker`` naming the existing speaker when one of ``names``
+    (normalised: case, accents, punctuation folded) is another speaker's name or alias."""
+    wanted = {normalise_name(n) for n in names} - {""}
+    if not wanted:
+        return
+    for other in speakers_named(exclude_id=exclude_id):
+        clash = next((n for n in (other.name, *other.aliases) if normalise_name(n) in wanted), None)
+        if clash is not None:
+            message = (
+                _("There already is a speaker with this name: %(name)s.")
+                if clash == other.name
+                else _("There already is a speaker called %(alias)s: %(name)s.")
+            ) % {"name": other.name, "alias": clash}
+            raise DuplicateSpeaker(message, existing={"id": other.id, "name": other.name})
+
+
 @transaction.atomic
 def speaker_create(
     *,
@@ -367,11 +397,13 @@ def speaker_create(
     name = _clean_optional(name, field="name").strip()
     if not name:
         raise InvalidInput(_("A speaker needs a name."))
+    aliases = _clean_aliases(aliases)
+    _refuse_duplicate_speaker([name, *aliases])
     speaker = Speaker(
         name=name,
         slug=_unique_slug(Speaker, name, max_length=120),
         kind=kind,
-        aliases=_clean_aliases(aliases),
+        aliases=aliases,
         description=_clean_optional(description, field="description"),
         wikidata_id=wikidata_id,
         pronoun=pronoun,
@@ -405,6 +437,8 @@ def speaker_update(
         elif name == "description":
             value = _clean_optional(value, field="description")
         setattr(speaker, name, value)
+    if {"name", "aliases"} & set(changes):
+        _refuse_duplicate_speaker([speaker.name, *speaker.aliases], exclude_id=speaker.pk)
     full_clean(speaker)
     if changes:
         speaker.save(update_fields=list(changes))
@@ -417,10 +451,56 @@ def speaker_add_alias(*, speaker: Speaker, alias: str) -> Speaker:
     if not alias:
         raise InvalidInput(_("The alias is empty."))
     speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+    _refuse_duplicate_speaker([alias], exclude_id=speaker.pk)
     if alias != speaker.name and alias not in speaker.aliases:
         speaker.aliases = [*speaker.aliases, alias]
         speaker.save(update_fields=["aliases"])
     return speaker
+
+
+@transaction.atomic
+def speaker_merge(*, keep: Speaker, remove: Speaker, user: DeskUser | None) -> Speaker:
+    """Merge ``remove`` into ``keep``: its claims, names and history move to ``keep``, its
+    public address answers 301 to ``keep``'s, and it is deleted.
+
+    Every moved claim gets a new version (so partners' ``updated_since`` reports it); a
+    public one is announced as ``corrected`` (page caches and webhooks refresh).
+    """
+    require_permission(user, "claims.delete_speaker", _("You may not merge speakers."))
+    if keep.pk == remove.pk:
+        raise InvalidInput(_("Choose two different speakers to merge."))
+    locked = {
+        s.pk: s for s in Speaker.objects.select_for_update().filter(pk__in=[keep.pk, remove.pk])
+    }
+    if len(locked) != 2:
+        raise InvalidInput(_("One of the speakers no longer exists."))
+    keep, remove = locked[keep.pk], locked[remove.pk]
+    known = {normalise_name(keep.name)}
+    aliases = []
+    for alias in [*keep.aliases, remove.name, *remove.aliases]:
+        key = normalise_name(alias)
+        if key and key not in known:
+            known.add(key)
+            aliases.append(alias)
+    reason = _("Speaker %(old)s merged into %(kept)s") % {"old": remove.name, "kept": keep.name}
+    public = {Claim.Status.PUBLISHED, Claim.Status.RETRACTED}
+    for claim in Claim.objects.select_for_update().filter(speaker=remove).order_by("pk"):
+        claim.speaker = keep
+        set_change_reason(claim, reason)
+        set_history_user(claim, user)
+        bump_version(claim, "speaker")
+        if claim.status in public:
+            announce_on_commit(claim.pk, "corrected")
+    history = Speaker.history.model
+    history.objects.filter(id=remove.pk).update(id=keep.pk)
+    SpeakerRedirect.objects.filter(speaker=remove).update(speaker=keep)
+    SpeakerRedirect.objects.create(old_slug=remove.slug, speaker=keep)
+    remove.delete()
+    keep.aliases = aliases
+    set_change_reason(keep, reason)
+    set_history_user(keep, user)
+    keep.save(update_fields=["aliases"])
+    return keep
 
 
 # --- Claims and verdicts -------------------------------------------------------------------

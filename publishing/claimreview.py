@@ -10,6 +10,7 @@ verdict page does) or mark it; this function describes the verdict as it stands.
 """
 
 import json
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -57,11 +58,35 @@ def _appearance(claim: Claim) -> dict[str, Any]:
     )
 
 
-def claim_review(claim: Claim, *, org_name: str, org_url: str, page_url: str) -> dict[str, Any]:
+ORIGIN_ROLE = "origin"  # sources.models.Citation.Role.ORIGIN: "origin of the claim"
+
+
+def origin_of(sources: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The first cited source with the role "origin of the claim" (``url``, ``title``), from
+    the loaded list of a claim's public sources; None when none is cited so."""
+    return next((s for s in sources if s.get("role") == ORIGIN_ROLE and s.get("url")), None)
+
+
+def _first_appearance(origin: Mapping[str, Any]) -> dict[str, Any]:
+    return _compact(
+        {"@type": "CreativeWork", "url": origin["url"], "headline": origin.get("title") or None}
+    )
+
+
+def claim_review(
+    claim: Claim,
+    *,
+    org_name: str,
+    org_url: str,
+    page_url: str,
+    origin: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The ClaimReview of ``claim``'s verdict, as a JSON-ready dict.
 
     ``claim`` must come with ``verdict__rating__scale``, ``speaker`` and ``article``
     loaded; a claim without a rated verdict has no review and raises ``ValueError``.
+    ``origin`` (``url``, ``title``: see ``origin_of``) is the source cited as the origin
+    of the claim: the claim's ``firstAppearance``; without one, the quoted article.
     """
     verdict = getattr(claim, "verdict", None)
     rating = verdict.rating if verdict is not None else None
@@ -98,7 +123,7 @@ def claim_review(claim: Claim, *, org_name: str, org_url: str, page_url: str) ->
                     "author": _claimant(claim.speaker),
                     "datePublished": claim.stated_on,
                     "appearance": appearance,
-                    "firstAppearance": appearance,
+                    "firstAppearance": _first_appearance(origin) if origin else appearance,
                 }
             ),
         }

@@ -78,7 +78,12 @@ class FactCheckFeed(Feed):
 
     def item_description(self, item: Claim) -> str:
         rating = item.verdict.rating
-        parts = [format_html("<p>{}</p>", item.claim)]
+        # The desk's wording is the desk's summary; only the speaker's own words (the
+        # anchored direct quote) are put in quotation marks.
+        parts = []
+        if item.exact and item.attribution == Claim.Attribution.DIRECT:
+            parts.append(format_html("<p>{}: <q>{}</q></p>", item.speaker.name, item.exact))
+        parts.append(format_html("<p>{} {}</p>", _("Claim checked:"), item.claim))
         if item.status == Claim.Status.RETRACTED:
             parts.append(
                 format_html(

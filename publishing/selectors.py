@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from claims.models import Claim, Correction, Speaker
+from claims.models import Claim, Correction, Speaker, SpeakerRedirect
 from claims.selectors import claims_public_list, claims_published, claims_search, language_q
 from sources.selectors import public_sources_for_claim
 
@@ -90,6 +90,12 @@ def speakers_public() -> QuerySet[Speaker]:
 
 def speaker_public(*, slug: str) -> Speaker | None:
     return speakers_public().filter(slug=slug).first()
+
+
+def speaker_redirect_target(*, slug: str) -> Speaker | None:
+    """The speaker a merged speaker's old address now belongs to (None: no such address)."""
+    found = SpeakerRedirect.objects.select_related("speaker").filter(old_slug=slug).first()
+    return found.speaker if found is not None else None
 
 
 def speaker_public_claims(speaker: Speaker, *, limit: int = 200) -> QuerySet[Claim]:

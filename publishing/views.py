@@ -21,7 +21,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, quote_etag
@@ -35,7 +35,7 @@ from claims.models import Claim
 from claims.selectors import rating_scale_default, ratings_default_scale
 
 from . import caching, selectors
-from .claimreview import claim_review
+from .claimreview import claim_review, origin_of
 from .context import quote_context
 from .feeds import FactCheckFeed
 
@@ -239,6 +239,7 @@ def verdict(request: HttpRequest, slug: str) -> dict[str, Any]:
         raise Http404
     retracted = claim.status == Claim.Status.RETRACTED
     page_url = links.claim_url(claim)
+    sources = selectors.claim_public_sources(claim)
     review = None
     if not retracted and claim.verdict.rating is not None:
         review = claim_review(
@@ -246,6 +247,7 @@ def verdict(request: HttpRequest, slug: str) -> dict[str, Any]:
             org_name=settings.FACTCHECK_ORG_NAME,
             org_url=links.org_url(),
             page_url=page_url,
+            origin=origin_of(sources),
         )
     main = _content(
         "claims/verdict.html",
@@ -255,7 +257,7 @@ def verdict(request: HttpRequest, slug: str) -> dict[str, Any]:
             "rating": claim.verdict.rating,
             "retracted": retracted,
             "context": _quote_context(claim),
-            "sources": selectors.claim_public_sources(claim),
+            "sources": sources,
             "corrections": list(claim.corrections.all()),
         },
     )
@@ -276,8 +278,19 @@ def _speaker_stamp(gen: int, request: HttpRequest, slug: str) -> Stamp:
     return _generation_stamp(gen, "speaker", slug)
 
 
+def speaker(request: HttpRequest, slug: str) -> HttpResponse:
+    """The speaker's page; the address of a speaker merged into another answers 301."""
+    try:
+        return _speaker_page(request, slug)
+    except Http404:
+        kept = selectors.speaker_redirect_target(slug=slug)
+        if kept is None:
+            raise
+        return HttpResponsePermanentRedirect(kept.get_absolute_url())
+
+
 @cached_page("speaker", _speaker_stamp)
-def speaker(request: HttpRequest, slug: str) -> dict[str, Any]:
+def _speaker_page(request: HttpRequest, slug: str) -> dict[str, Any]:
     person = selectors.speaker_public(slug=slug)
     if person is None:
         raise Http404

@@ -17,6 +17,7 @@ from claims import links
 from claims.models import Claim
 
 from .models import Citation, Snapshot, Source
+from .reasons import human_reason
 
 # Fields a list never needs (the extracted text can be megabytes).
 _HEAVY_SNAPSHOT_FIELDS = ("text", "headers", "redirects")
@@ -237,3 +238,118 @@ def snapshots_for_export(*, claim_id: int | None = None, since: Any = None) -> Q
         .distinct()
         .order_by("source_id", "fetched_at", "pk")
     )
+
+
+# --- Source states at the moment of decision ------------------------------------------------
+
+#: The states a cited source may be in when an editor publishes or corrects: the source's
+#: own state, with "fetching" shown as "pending" and a fetched page whose link died or
+#: whose text changed since as "dead" or "changed".
+UNRESOLVED_SOURCE_STATES = ("failed", "blocked", "dead", "pending")
+
+
+def source_desk_state(source: Source) -> str:
+    """One word for a source at the moment of decision (see ``UNRESOLVED_SOURCE_STATES``)."""
+    if source.state in (Source.State.FAILED, Source.State.BLOCKED):
+        return str(source.state)
+    if source.state in (Source.State.PENDING, Source.State.FETCHING):
+        return "pending"
+    if source.is_dead:
+        return "dead"
+    if source.is_changed:
+        return "changed"
+    return "fetched"
+
+
+def claim_source_states(claim_id: int) -> list[dict[str, Any]]:
+    """Every source the claim cites with its state: ``id``, ``url``, ``state``,
+    ``state_label``, ``unresolved`` (publishing needs an acknowledgement), ``reason``,
+    ``citation_id``, ``role_label``. One query."""
+    labels = source_state_labels()
+    items = []
+    for citation in (
+        Citation.objects.filter(claim_id=claim_id).select_related("source").order_by("order", "pk")
+    ):
+        source = citation.source
+        state = source_desk_state(source)
+        items.append(
+            {
+                "id": source.pk,
+                "url": source.url,
+                "state": state,
+                "state_label": labels[state],
+                "unresolved": state in UNRESOLVED_SOURCE_STATES,
+                "reason": source.reason,
+                "human_reason": human_reason(source.reason),
+                "next_attempt_at": source.next_attempt_at if state == "pending" else None,
+                "citation_id": citation.pk,
+                "role_label": str(citation.get_role_display()),
+            }
+        )
+    return items
+
+
+def source_state_labels() -> dict[str, str]:
+    from django.utils.translation import gettext as _
+
+    return {
+        "fetched": _("archived"),
+        "changed": _("text changed"),
+        "pending": _("pending"),
+        "failed": _("failed"),
+        "blocked": _("blocked"),
+        "dead": _("dead link"),
+    }
+
+
+def claim_sources_unresolved(
+    claim_id: int, *, ignore_citations: Iterable[int] = ()
+) -> list[dict[str, Any]]:
+    """The cited sources that are failed, blocked, dead or pending: ``id``, ``url``, ``state``."""
+    ignored = set(ignore_citations)
+    return [
+        {"id": item["id"], "url": item["url"], "state": item["state"]}
+        for item in claim_source_states(claim_id)
+        if item["unresolved"] and item["citation_id"] not in ignored
+    ]
+
+
+#: The badges of a claim's cited sources, most urgent first: each a condition on the
+#: cited source (see ``source_desk_state``).
+SOURCE_BADGE_CONDITIONS = {
+    "failed": Q(source__state="failed"),
+    "blocked": Q(source__state="blocked"),
+    "dead": Q(source__state="fetched", source__is_dead=True),
+    "changed": Q(source__state="fetched", source__is_dead=False, source__is_changed=True),
+    "pending": Q(source__state__in=["pending", "fetching"]),
+}
+
+
+def claim_source_badge_annotations() -> dict[str, Exists]:
+    """Expressions for ``Claim`` querysets, one per badge (``badge_failed`` …): does the
+    claim cite a source in that state? Annotated, the whole list is still one query."""
+    return {
+        f"badge_{name}": Exists(Citation.objects.filter(claim=OuterRef("pk")).filter(condition))
+        for name, condition in SOURCE_BADGE_CONDITIONS.items()
+    }
+
+
+def source_badges(row: Any) -> list[str]:
+    """The badges of a claim annotated by ``claim_source_badge_annotations``."""
+    return [name for name in SOURCE_BADGE_CONDITIONS if getattr(row, f"badge_{name}", False)]
+
+
+def claims_source_badges(claim_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The badges of several claims, one query (for lists that are not querysets)."""
+    found: dict[int, set[str]] = {}
+    for claim_id, state, is_dead, is_changed in Citation.objects.filter(
+        claim_id__in=list(claim_ids)
+    ).values_list("claim_id", "source__state", "source__is_dead", "source__is_changed"):
+        source = Source(state=state, is_dead=is_dead, is_changed=is_changed)
+        badge = source_desk_state(source)
+        if badge != "fetched":
+            found.setdefault(claim_id, set()).add(badge)
+    return {
+        claim_id: [name for name in SOURCE_BADGE_CONDITIONS if name in badges]
+        for claim_id, badges in found.items()
+    }

@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from claims import workflow
-from claims.errors import InvalidInput, InvalidTransition, NotAllowed
+from claims.errors import InvalidInput, InvalidTransition, NotAllowed, SourcesUnresolved
+from claims.history import fit_reason
 from claims.models import Claim, Correction
 from claims.text import clean_text
 from claims.typing import DeskUser
@@ -32,6 +33,7 @@ from . import fetching
 from .announcements import announce_source_change_on_commit
 from .models import Citation, Source
 from .queue import enqueue_fetch_on_commit
+from .selectors import claim_sources_unresolved
 
 MAX_PASSAGE_LENGTH = 5000
 
@@ -193,6 +195,56 @@ def citation_remove(
         announce_source_change_on_commit(source_id)
 
 
+# --- Source states at the moment of decision ---------------------------------------------
+
+
+def _require_acknowledgement(
+    claim: Claim, acknowledge_sources: str, *, ignore_citations: Sequence[int] = ()
+) -> str:
+    """Refuse (``SourcesUnresolved``) when a cited source is failed, blocked, dead or
+    pending and ``acknowledge_sources`` gives no reason; returns the cleaned reason."""
+    reason = clean_text(acknowledge_sources or "", field="acknowledge_sources").strip()
+    unresolved = claim_sources_unresolved(claim.pk, ignore_citations=ignore_citations)
+    if unresolved and not reason:
+        raise SourcesUnresolved(
+            _(
+                "%(count)s cited source(s) are failed, blocked, dead or still pending. "
+                "Check them, or acknowledge them with a reason."
+            )
+            % {"count": len(unresolved)},
+            sources=unresolved,
+        )
+    return reason if unresolved else ""
+
+
+def _keep_acknowledgement(claim: Claim, reason: str) -> None:
+    """Add the acknowledgement to the change reason of the history row just written."""
+    if not reason:
+        return
+    record = claim.history.order_by("-history_id").first()
+    if record is None:
+        return
+    note = _("Unresolved sources acknowledged: %(reason)s") % {"reason": reason}
+    kept = f"{record.history_change_reason} · {note}" if record.history_change_reason else note
+    record.history_change_reason = fit_reason(kept)
+    record.save(update_fields=["history_change_reason"])
+
+
+@transaction.atomic
+def claim_publish_with_sources(
+    *, claim: Claim, user: DeskUser | None, version: int | None, acknowledge_sources: str = ""
+) -> workflow.Published:
+    """Publish (``workflow.claim_publish``) only when every cited source is archived, or
+    the editor acknowledged the failed, blocked, dead or pending ones with a reason (kept
+    in the claim's history). The admin and the desk API both call it."""
+    published = workflow.claim_publish(claim=claim, user=user, version=version)
+    # After the workflow's own checks (status, four eyes, version), so those are answered
+    # first; raising here undoes the publication and drops its announcements.
+    reason = _require_acknowledgement(claim, acknowledge_sources)
+    _keep_acknowledgement(claim, reason)
+    return published
+
+
 # --- Corrections ---------------------------------------------------------------------------
 
 
@@ -206,6 +258,7 @@ def claim_correct_with_sources(
     changes: Mapping[str, Any] | None = None,
     sources_add: Sequence[Mapping[str, str]] = (),
     sources_remove: Sequence[int] = (),
+    acknowledge_sources: str = "",
 ) -> Correction:
     """Correct a published verdict (``workflow.claim_correct``) and change its sources.
 
@@ -229,15 +282,22 @@ def claim_correct_with_sources(
             )
         for citation in citations.values():
             citation_remove(citation=citation, user=user, correction=True)
+    added = []
     for item in sources_add:
-        citation_add(
-            claim=claim,
-            url=item.get("url", ""),
-            role=item.get("role", ""),
-            passage=item.get("passage", ""),
-            user=user,
-            correction=True,
+        added.append(
+            citation_add(
+                claim=claim,
+                url=item.get("url", ""),
+                role=item.get("role", ""),
+                passage=item.get("passage", ""),
+                user=user,
+                correction=True,
+            ).pk
         )
+    # Last, so the desk sees its input errors first; raising undoes the whole correction.
+    # The sources kept from before count (those cited now are fetched after the commit).
+    reason = _require_acknowledgement(claim, acknowledge_sources, ignore_citations=added)
+    _keep_acknowledgement(claim, reason)
     return correction
 
 

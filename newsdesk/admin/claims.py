@@ -17,6 +17,7 @@ from .conversation import ConversationMixin
 from .errors import DeskErrorMessages
 from .history import ReadOnlyHistoryAdmin, viewing_history
 from .sources import CitationInline, CitedSourcesFlagMixin, SourcesFlaggedFilter
+from .speakers import merge_speakers
 from .split import SplitViewMixin
 from .workflow import WorkflowViewsMixin
 
@@ -218,6 +219,7 @@ class SpeakerAdmin(DeskErrorMessages, ReadOnlyHistoryAdmin):
     list_filter = ("kind",)
     search_fields = ("name", "slug", "aliases", "description", "wikidata_id")
     ordering = ("name",)
+    actions = (merge_speakers,)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
@@ -248,6 +250,15 @@ class SpeakerAdmin(DeskErrorMessages, ReadOnlyHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(claim_total=Count("claims"))
+
+    def get_search_results(self, request, queryset, search_term):
+        """The claim form's speaker search (autocomplete) and the list also find the speaker
+        a typed alias or near-identical spelling means, in any case, accents folded."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        found = selectors.speaker_for_name(search_term) if search_term.strip() else None
+        if found is not None:
+            results = results | queryset.filter(pk=found[0].pk)
+        return results, may_have_duplicates
 
     @admin.display(description=_("aliases"))
     def alias_list(self, obj: Speaker) -> str:

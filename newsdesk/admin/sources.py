@@ -15,8 +15,10 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +27,7 @@ from claims.models import Claim
 from publishing.archive import archive_response
 from sources import diffing, selectors, services
 from sources.models import Citation, Snapshot, Source
+from sources.reasons import human_reason
 
 from .errors import DeskErrorMessages
 
@@ -183,22 +186,40 @@ class SourcesFlaggedFilter(admin.SimpleListFilter):
 class CitedSourcesFlagMixin:
     """Add to ``ClaimAdmin``'s bases; put ``"sources_flag"`` in its ``list_display``."""
 
+    class Media:
+        css = {"all": ["claims/sources.css"]}
+
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
-            .annotate(sources_flagged=selectors.claim_sources_flagged())
+            .annotate(
+                sources_flagged=selectors.claim_sources_flagged(),
+                **selectors.claim_source_badge_annotations(),
+            )
         )
 
     @admin.display(description=_("sources"), ordering="sources_flagged")
     def sources_flag(self, obj: Claim) -> str:
-        if not getattr(obj, "sources_flagged", False):
-            return ""
-        return format_html(
-            '<strong class="desk-flag" title="{}">⚑ {}</strong>',
-            _("A cited source changed, is dead or leads elsewhere since it was archived."),
-            _("source changed"),
-        )
+        labels = selectors.source_state_labels()
+        badges = [
+            format_html(
+                '<span class="source-badge source-badge--{}{}">{}</span>',
+                name,
+                " desk-flag" if name in ("dead", "changed") else "",  # flagged since archived
+                labels[name],
+            )
+            for name in selectors.source_badges(obj)
+        ]
+        if getattr(obj, "sources_flagged", False) and not badges:
+            badges.append(
+                format_html(
+                    '<strong class="desk-flag" title="{}">⚑ {}</strong>',
+                    _("A cited source changed, is dead or leads elsewhere since it was archived."),
+                    _("source changed"),
+                )
+            )
+        return format_html_join(" ", "{}", ((badge,) for badge in badges))
 
 
 # --- Sources ---------------------------------------------------------------------------------
@@ -302,7 +323,44 @@ def evidence_links(snapshot: Snapshot) -> str:
     return format_html_join("", "{}", ((part,) for part in parts)) if parts else "–"
 
 
+def _reason_html(reason: str, next_attempt_at=None) -> str:
+    """The reason for people, the technical one under a collapsed line, and the next
+    attempt of a transient failure."""
+    found = human_reason(reason)
+    if found is None:
+        return "–"
+    parts = [format_html("<span>{}</span>", found.sentence)]
+    if found.detail:
+        parts.append(
+            format_html(
+                "<details><summary>{}</summary><code>{}</code></details>",
+                _("Technical detail"),
+                Truncator(found.detail).chars(500),
+            )
+        )
+    if next_attempt_at is not None:
+        parts.append(
+            format_html(
+                '<div class="source-next-attempt">{}: {}</div>',
+                _("Next attempt"),
+                date_format(localtime(next_attempt_at), "DATETIME_FORMAT"),
+            )
+        )
+    return format_html_join("", "{}", ((p,) for p in parts))
+
+
 def _archive_link(snapshot: Snapshot) -> str:
+    if not snapshot.is_ok:
+        # An HTTP error page (404, 500 …) or no response: a failed attempt, recorded with
+        # its status, never offered as the source's archived copy.
+        if snapshot.status_code:
+            return format_html(
+                '<span class="source-badge source-badge--failed">{}</span>',
+                _("failed attempt (HTTP %(status)s)") % {"status": snapshot.status_code},
+            )
+        return format_html(
+            '<span class="source-badge source-badge--failed">{}</span>', _("failed attempt")
+        )
     if not snapshot.body:
         return "–"
     return format_html(
@@ -489,7 +547,7 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reason"))
     def reason_column(self, obj: Source) -> str:
-        return Truncator(obj.reason).chars(120)
+        return _reason_html(obj.reason, obj.next_attempt_at)
 
     @admin.display(description=_("citations"), ordering="citation_total")
     def citation_count(self, obj: Source) -> int:

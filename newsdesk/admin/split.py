@@ -18,8 +18,10 @@ from claims import comments, services, suggestions
 from claims.attribution import SpeakerResolution
 from claims.errors import DeskError
 from claims.models import Article, Claim, Speaker
-from claims.selectors import article_with_claims
+from claims.selectors import article_with_claims, speaker_for_name, speakers_closest_to
+from claims.speaker_names import SpeakerMatch
 from partners.api.parsers import loads_bounded
+from sources.selectors import claims_source_badges, source_state_labels
 
 from ..api.serializers import suggestion_data
 from .conversation import AssignForm
@@ -32,9 +34,12 @@ def _speaker_colour(speaker_id: int) -> str:
     return f"hsl({(speaker_id * 137) % 360} 70% 85%)"
 
 
-def _claim_payload(claim: Claim) -> dict[str, Any]:
+def _claim_payload(claim: Claim, badges: list[str] | None = None) -> dict[str, Any]:
     rating = getattr(getattr(claim, "verdict", None), "rating", None)
+    labels = source_state_labels()
     return {
+        # Failed, blocked, dead, changed or pending cited sources (most urgent first).
+        "source_badges": [{"state": b, "label": labels[b]} for b in badges or []],
         "id": claim.pk,
         "start": claim.start,
         "end": claim.end,
@@ -72,7 +77,14 @@ def _int(data: dict[str, Any], key: str) -> int:
 
 
 def _error(error: DeskError, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": str(error)}, status=status)
+    return JsonResponse({"error": str(error), **error.details}, status=status)
+
+
+def _speaker_matches(matches: list[SpeakerMatch]) -> list[dict[str, Any]]:
+    return [
+        {"id": m.id, "name": m.name, "matched": m.matched, "how": m.how, "score": round(m.score)}
+        for m in matches
+    ]
 
 
 def _explain_labels() -> dict[str, Any]:
@@ -120,6 +132,11 @@ class SplitViewMixin:
                 name="claims_article_split_dismiss",
             ),
             path("split/speakers/", wrap(self.split_speaker), name="claims_article_split_speaker"),
+            path(
+                "split/speakers/resolve/",
+                wrap(self.split_speaker_resolve),
+                name="claims_article_split_speaker_resolve",
+            ),
             path("split/similar/", wrap(self.split_similar), name="claims_article_split_similar"),
             *super().get_urls(),
         ]
@@ -135,6 +152,7 @@ class SplitViewMixin:
     def split_view(self, request: HttpRequest, article_id: int) -> HttpResponse:
         article = self._article(request, article_id)
         claims = list(article.claims.all())
+        badges = claims_source_badges(c.pk for c in claims)
         speakers = {c.speaker_id: c.speaker for c in claims}
         context = {
             **self.admin_site.each_context(request),
@@ -154,7 +172,7 @@ class SplitViewMixin:
             "split_data": {
                 "text": article.text,
                 "language": article.language,
-                "claims": [_claim_payload(c) for c in claims],
+                "claims": [_claim_payload(c, badges.get(c.pk)) for c in claims],
                 "attributions": [
                     {"value": v, "label": str(label)} for v, label in Claim.Attribution.choices
                 ],
@@ -168,6 +186,7 @@ class SplitViewMixin:
                     "speakers": reverse("admin:claims_article_split_speaker"),
                     "similar": reverse("admin:claims_article_split_similar"),
                     "speaker_search": reverse("admin:autocomplete"),
+                    "speaker_resolve": reverse("admin:claims_article_split_speaker_resolve"),
                 },
             },
         }
@@ -240,8 +259,20 @@ class SplitViewMixin:
         name = str(data.get("speaker_name") or "").strip()
         if not name:
             raise DeskError(_("Choose a speaker or type the name of a new one."))
-        existing = Speaker.objects.filter(name__iexact=name).first()
-        return existing or services.speaker_create(name=name)
+        found = speaker_for_name(name)
+        if found is not None:  # its name or an alias, any case, accents folded, or near
+            return found[0]
+        if data.get("new_speaker") is not True:
+            # A new speaker only after the desk saw the closest existing ones.
+            raise DeskError(
+                _(
+                    "%(name)s is not a known speaker. Choose an existing one or confirm a new speaker."
+                )
+                % {"name": name},
+                closest=_speaker_matches(speakers_closest_to(name)),
+                needs_choice=True,
+            )
+        return services.speaker_create(name=name)
 
     def split_dismiss(self, request: HttpRequest, article_id: int) -> JsonResponse:
         return require_POST(self._split_dismiss)(request, article_id)
@@ -294,6 +325,19 @@ class SplitViewMixin:
         return JsonResponse(
             {"id": speaker.pk, "name": speaker.name, "aliases": speaker.aliases}, status=status
         )
+
+    def split_speaker_resolve(self, request: HttpRequest) -> JsonResponse:
+        return require_GET(self._split_speaker_resolve)(request)
+
+    def _split_speaker_resolve(self, request: HttpRequest) -> JsonResponse:
+        """The speaker a typed name means (name, alias or near spelling) and the closest."""
+        if not request.user.has_perm("claims.view_speaker"):
+            raise PermissionDenied
+        name = request.GET.get("q", "")[:200].strip()
+        found = speaker_for_name(name) if name else None
+        match = _speaker_matches([found[1]])[0] if found is not None else None
+        closest = [] if match is not None or not name else speakers_closest_to(name)
+        return JsonResponse({"match": match, "closest": _speaker_matches(closest)})
 
     def split_similar(self, request: HttpRequest) -> JsonResponse:
         return require_GET(self._split_similar)(request)

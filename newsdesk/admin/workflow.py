@@ -29,7 +29,8 @@ from claims.models import Claim, Rating
 from claims.wording import publish_warnings
 from publishing import claimreview
 from sources.models import Citation
-from sources.services import claim_correct_with_sources
+from sources.selectors import claim_source_states
+from sources.services import claim_correct_with_sources, claim_publish_with_sources
 
 # --- Forms ---------------------------------------------------------------------------------
 
@@ -52,8 +53,62 @@ class SubmitForm(_VersionForm):
     pass
 
 
-class PublishForm(_VersionForm):
-    pass
+class _AcknowledgeSources(forms.Form):
+    """Publishing (or correcting) while a cited source is failed, blocked, dead or pending
+    needs a ticked acknowledgement and a reason, kept in the claim's history."""
+
+    acknowledge = forms.BooleanField(
+        label=gettext_lazy("I know that some cited sources are not safely archived"),
+        required=False,
+    )
+    acknowledge_reason = forms.CharField(
+        label=gettext_lazy("Why publish anyway?"),
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+        help_text=gettext_lazy("Kept in the claim's history (the first 100 characters)."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        claim: Claim = self.claim  # type: ignore[attr-defined]
+        self._unresolved = [s for s in claim_source_states(claim.pk) if s["unresolved"]]
+        if not self._unresolved:  # nothing to acknowledge: the fields are not shown
+            del self.fields["acknowledge"], self.fields["acknowledge_reason"]
+
+    def unresolved_sources(self) -> list[dict[str, Any]]:
+        return self._unresolved
+
+    def clean_acknowledgement(
+        self, data: dict[str, Any], *, ignore: set[int] = frozenset()
+    ) -> None:
+        unresolved = [s for s in self.unresolved_sources() if s["citation_id"] not in ignore]
+        if not unresolved:
+            return
+        if not data.get("acknowledge"):
+            self.add_error(
+                "acknowledge",
+                _(
+                    "%(count)s cited source(s) are failed, blocked, dead or pending: tick this to go on."
+                )
+                % {"count": len(unresolved)},
+            )
+        if not (data.get("acknowledge_reason") or "").strip():
+            self.add_error("acknowledge_reason", _("Say why the sources do not hold this up."))
+
+    def acknowledgement(self) -> str:
+        data = self.cleaned_data
+        return (data.get("acknowledge_reason") or "").strip() if data.get("acknowledge") else ""
+
+
+class PublishForm(_AcknowledgeSources, _VersionForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.clean_acknowledgement(data)
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {**super().service_kwargs(), "acknowledge_sources": self.acknowledgement()}
 
 
 class RequestChangesForm(_VersionForm):
@@ -70,7 +125,7 @@ class RequestChangesForm(_VersionForm):
         return {**super().service_kwargs(), "note": self.cleaned_data["note"]}
 
 
-class CorrectForm(_VersionForm):
+class CorrectForm(_AcknowledgeSources, _VersionForm):
     note = forms.CharField(
         label=gettext_lazy("Public correction note"),
         widget=forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"}),
@@ -144,6 +199,8 @@ class CorrectForm(_VersionForm):
             self.add_error("add_role", _("Say what the new source does for the verdict."))
         if data.get("add_role") and not data.get("add_url"):
             self.add_error("add_url", _("Enter the URL of the new source."))
+        removed = {citation.pk for citation in data.get("remove_sources") or ()}
+        self.clean_acknowledgement(data, ignore=removed)
         return data
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -159,6 +216,7 @@ class CorrectForm(_VersionForm):
             "changes": {name: data[name] for name in self.VERDICT_FIELDS},
             "sources_add": sources_add,
             "sources_remove": [citation.pk for citation in data.get("remove_sources") or ()],
+            "acknowledge_sources": self.acknowledgement(),
         }
 
 
@@ -229,6 +287,7 @@ def _actions() -> dict[str, WorkflowAction]:
             _("Publish now"),
             PublishForm,
             _("The verdict is published."),
+            call=claim_publish_with_sources,
         ),
         WorkflowAction(
             rules["correct"],
@@ -346,5 +405,8 @@ class WorkflowViewsMixin:
             "change_url": change_url,
             "allowed": spec.allows(claim, request.user),
             "self_publish": settings.FACTCHECK_ALLOW_SELF_PUBLISH,
+            "source_states": claim_source_states(claim.pk)
+            if action in ("publish", "correct")
+            else [],
         }
         return TemplateResponse(request, "admin/claims/claim/workflow.html", context)

@@ -167,6 +167,20 @@ class TransitionInput(Input):
     version = _version_field(required=False)
 
 
+class PublishInput(TransitionInput):
+    acknowledge_sources = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Why to publish although a cited source is failed, blocked, dead or pending "
+            "(kept in the claim's history). Without it such a claim answers 409 "
+            "`sources_unresolved`."
+        ),
+    )
+
+
 class RequestChangesInput(TransitionInput):
     note = serializers.CharField(
         max_length=COMMENT_MAX,
@@ -189,6 +203,13 @@ class CitationInput(Input):
 
 class CorrectInput(Input):
     note = serializers.CharField(max_length=5000, help_text="The public correction note.")
+    acknowledge_sources = serializers.CharField(
+        max_length=1000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="As for publishing: why to correct although a kept source is unresolved.",
+    )
     version = _version_field(required=True)
     rating = serializers.SlugField(max_length=50, required=False)
     headline = serializers.CharField(max_length=200, required=False, allow_blank=True)

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from claims import comments, services, workflow
 from claims.models import Article, Claim, Rating, Speaker
+from claims.selectors import speaker_for_name
 from claims.suggestions import article_suggestions
 from partners.api.authentication import StaffTokenAuthentication
 from partners.api.filters import PageQuery, parse_query
@@ -44,6 +45,7 @@ from .serializers import (
     DeskClaimDetailSerializer,
     DeskClaimSerializer,
     DeskSourceSerializer,
+    PublishInput,
     PublishResultSerializer,
     RequestChangesInput,
     RetractInput,
@@ -250,9 +252,9 @@ class ClaimListView(DeskView):
                 raise serializers.ValidationError({"speaker": [_("There is no such speaker.")]})
             return speaker
         name = data["speaker_name"].strip()
-        existing = Speaker.objects.filter(name__iexact=name).first()
-        if existing is not None:
-            return existing
+        found = speaker_for_name(name)  # its name or an alias, any case, accents folded
+        if found is not None:
+            return found[0]
         if not self.user.has_perm("claims.add_speaker"):
             raise PermissionDenied(_("You may not create speakers."))
         return services.speaker_create(name=name)
@@ -407,13 +409,16 @@ class PublishView(DeskView):
         operation_id="desk_claims_publish",
         summary="Publish a claim in review (editors; four eyes)",
         parameters=[CLAIM_ID],
-        request=TransitionInput,
+        request=PublishInput,
         responses={200: PublishResultSerializer, **WRITE_ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        data = self.input(TransitionInput)
-        published = workflow.claim_publish(
-            claim=_claim(pk), user=self.user, version=data.get("version")
+        data = self.input(PublishInput)
+        published = source_services.claim_publish_with_sources(
+            claim=_claim(pk),
+            user=self.user,
+            version=data.get("version"),
+            acknowledge_sources=data.get("acknowledge_sources", ""),
         )
         return _claim_response(pk, warnings=[str(w) for w in published.warnings])
 
@@ -435,6 +440,7 @@ class CorrectView(DeskView):
     def post(self, request: Request, pk: int) -> Response:
         data = dict(self.input(CorrectInput))
         note, version = data.pop("note"), data.pop("version")
+        acknowledge_sources = data.pop("acknowledge_sources", "")
         sources_add = [dict(item) for item in data.pop("add_sources", [])]
         sources_remove = data.pop("remove_sources", [])
         if "rating" in data:
@@ -447,6 +453,7 @@ class CorrectView(DeskView):
             changes=data,
             sources_add=sources_add,
             sources_remove=sources_remove,
+            acknowledge_sources=acknowledge_sources,
         )
         return _claim_response(pk)
 

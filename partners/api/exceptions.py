@@ -9,6 +9,9 @@ Every error is ``{"error": <code>, "message": <sentence>, "detail": <object or n
 - ``claims.errors.NotAllowed`` and missing permissions → 403;
 - 404 ``not_found`` (also for claims that exist but are not public);
 - ``claims.errors.InvalidTransition`` → 409 ``invalid_transition`` (``detail.status``);
+  ``claims.errors.SourcesUnresolved`` → 409 ``sources_unresolved`` with the sources
+  (``id``, ``url``, ``state``) both in ``detail.sources`` and, as the desk API's contract
+  says, at the top level (``sources``);
   ``claims.errors.StaleVersion`` → 409 ``stale_version`` with ``detail.current`` (the
   claim as it is now) and ``detail.changes`` (what others changed meanwhile);
 - 413 ``too_large`` (``detail.limit`` in bytes) and 411 ``length_required``: see
@@ -36,7 +39,14 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
-from claims.errors import DeskError, InvalidInput, InvalidTransition, NotAllowed, StaleVersion
+from claims.errors import (
+    DeskError,
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    SourcesUnresolved,
+    StaleVersion,
+)
 from claims.models import Claim
 
 _DOMAIN = {
@@ -44,6 +54,7 @@ _DOMAIN = {
     NotAllowed: (status.HTTP_403_FORBIDDEN, "not_allowed"),
     InvalidTransition: (status.HTTP_409_CONFLICT, "invalid_transition"),
     StaleVersion: (status.HTTP_409_CONFLICT, "stale_version"),
+    SourcesUnresolved: (status.HTTP_409_CONFLICT, "sources_unresolved"),
 }
 
 
@@ -80,7 +91,10 @@ def _domain_response(exc: DeskError, view: Any) -> Response:
     )
     current = getattr(view, "current_claim_data", _claim_ref)
     detail = _jsonable(exc.details, current) if exc.details else None
-    return Response(error_body(code, exc.message, detail), status=code_status)
+    body = error_body(code, exc.message, detail)
+    if isinstance(exc, SourcesUnresolved):
+        body["sources"] = detail["sources"] if detail else []
+    return Response(body, status=code_status)
 
 
 def too_large_body(limit: int) -> dict[str, Any]:

@@ -164,6 +164,7 @@ def claim_data(claim: Claim) -> dict[str, Any]:
     url = links.claim_url(claim)
     published = claim.status == Claim.Status.PUBLISHED
     has_rating = verdict is not None and verdict.rating_id is not None
+    sources = _sources(claim)
     return {
         "id": claim.pk,
         "url": url,
@@ -192,7 +193,7 @@ def claim_data(claim: Claim) -> dict[str, Any]:
         }
         if verdict is not None
         else None,
-        "sources": _sources(claim),
+        "sources": sources,
         "corrections": [correction_data(c) for c in claim.corrections.all()],
         # A retracted verdict is not advertised with its rating (see publishing.claimreview).
         "claim_review": claimreview.claim_review(
@@ -200,6 +201,7 @@ def claim_data(claim: Claim) -> dict[str, Any]:
             org_name=settings.FACTCHECK_ORG_NAME,
             org_url=links.org_url(),
             page_url=url,
+            origin=claimreview.origin_of(sources),
         )
         if published and has_rating
         else None,

@@ -22,6 +22,8 @@
   let current = -1; // index of the focused suggestion
   let pending = null; // {start, end, quote}
   let speakerChoices = new Map(); // name -> id
+  const speakerResolved = new Map(); // typed name (an alias, a near spelling) -> the speaker's name
+  let speakerClosest = []; // the existing speakers nearest the typed name, from the server
 
   function slice(start, end) {
     return chars.slice(start, end).join("");
@@ -36,7 +38,11 @@
     });
     let payload = {};
     try { payload = await response.json(); } catch (e) { payload = {error: response.statusText}; }
-    if (!response.ok) throw new Error(payload.error || response.statusText);
+    if (!response.ok) {
+      const error = new Error(payload.error || response.statusText);
+      error.payload = payload;
+      throw error;
+    }
     return payload;
   }
 
@@ -82,6 +88,12 @@
         (c.rating ? " · " + c.rating : "") + (c.anchor === "orphaned" ? " · ⚠ " + c.anchor : "") +
         (c.assignee ? " · @" + c.assignee : "");
       li.append(swatch, link, meta);
+      for (const badge of c.source_badges || []) {
+        const b = document.createElement("span");
+        b.className = "source-badge source-badge--" + badge.state;
+        b.textContent = badge.label;
+        li.append(" ", b);
+      }
       list.appendChild(li);
     }
   }
@@ -177,8 +189,12 @@
   function updateSpeakerHint() {
     const name = $("form-speaker").value.trim();
     const known = speakerChoices.get(name);
+    const resolved = speakerResolved.get(name);
+    const closest = speakerClosest.map((m) => m.name).join(", ");
     $("speaker-hint").textContent = !name ? "" :
-      known ? "✓ " + name : "＋ " + gettext("New speaker") + ": " + name;
+      known ? "✓ " + (resolved && resolved !== name ? resolved + " (" + name + ")" : name) :
+      "＋ " + gettext("New speaker") + ": " + name +
+      (closest ? " · " + gettext("closest existing") + ": " + closest : "");
     const aliasRow = $("alias-row");
     aliasRow.hidden = !name || !!known || speakerChoices.size === 0;
     if (!aliasRow.hidden) {
@@ -204,6 +220,15 @@
           const option = document.createElement("option");
           option.value = item.text;
           list.appendChild(option);
+        }
+        if (term && data.urls.speaker_resolve) {
+          const rr = await fetch(data.urls.speaker_resolve + "?" + new URLSearchParams({q: term}), {credentials: "same-origin"});
+          const resolved = await rr.json();
+          speakerClosest = resolved.closest || [];
+          if (resolved.match) {
+            speakerChoices.set(term, Number(resolved.match.id));
+            speakerResolved.set(term, resolved.match.name);
+          }
         }
         updateSpeakerHint();
       } catch (e) { /* the hint stays as it was */ }
@@ -257,7 +282,22 @@
     };
     if (speakerChoices.has(name)) body.speaker = speakerChoices.get(name); else body.speaker_name = name;
     try {
-      const payload = await call(data.urls.claims, body);
+      let payload;
+      try {
+        payload = await call(data.urls.claims, body);
+      } catch (e) {
+        if (!e.payload || !e.payload.needs_choice) throw e;
+        // A new speaker only by an explicit choice, made seeing the closest existing ones.
+        const closest = (e.payload.closest || []).map((m) => "• " + m.name).join("\n");
+        const question = gettext("Create a new speaker?") + " " + name +
+          (closest ? "\n\n" + gettext("Closest existing speakers:") + "\n" + closest +
+            "\n\n" + gettext("Cancel, then type one of these names to use it.") : "");
+        if (!window.confirm(question)) {
+          $("form-error").textContent = e.message;
+          return;
+        }
+        payload = await call(data.urls.claims, Object.assign(body, {new_speaker: true}));
+      }
       claims.push(payload.claim);
       suggestions = suggestions.filter((s) => s.end <= pending.start || s.start >= pending.end);
       render();

@@ -134,7 +134,12 @@ def test_the_whole_workflow(checker_api, editor_api, make_published):
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "in_review"
 
+    # The cited source is still pending (nothing fetched it): publishing needs a reason.
     response = editor_api.post(base + "publish/", {"version": 3})
+    assert response.status_code == 409 and response.json()["error"] == "sources_unresolved"
+    response = editor_api.post(
+        base + "publish/", {"version": 3, "acknowledge_sources": "Checked by phone"}
+    )
     assert response.status_code == 200, response.json()
     published = response.json()
     assert published["status"] == "published"
@@ -143,7 +148,12 @@ def test_the_whole_workflow(checker_api, editor_api, make_published):
 
     response = editor_api.post(
         base + "correct/",
-        {"note": "Bewertung präzisiert", "rating": "groesstenteils-falsch", "version": 4},
+        {
+            "note": "Bewertung präzisiert",
+            "rating": "groesstenteils-falsch",
+            "version": 4,
+            "acknowledge_sources": "Checked by phone",
+        },
     )
     assert response.status_code == 200, response.json()
     corrected = response.json()
@@ -367,3 +377,25 @@ def test_desk_list_filters_and_paging(checker_api):
     bad = checker_api.get("/api/v1/desk/claims/", {"status": "nonsense"})
     assert bad.status_code == 400
     assert "status" in bad.json()["detail"]
+
+
+def test_speaker_name_that_is_an_alias_attaches_the_existing_speaker(checker_api):
+    from claims import services
+
+    article = factories.ArticleFactory()
+    psaki = services.speaker_create(name="Jén Psaki", aliases=["Psaki"])
+    for typed in ("PSAKI", "jen psaki"):
+        start, end = _span(article.text, "keine Probleme")
+        response = checker_api.post(
+            "/api/v1/desk/claims/",
+            {
+                "article": article.pk,
+                "start": start,
+                "end": end,
+                "speaker_name": typed,
+                "claim": "Es gibt keine Probleme",
+            },
+        )
+        assert response.status_code == 201, response.json()
+        assert response.json()["speaker"]["id"] == psaki.pk
+    assert Speaker.objects.count() == 1

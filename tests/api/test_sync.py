@@ -126,3 +126,25 @@ def test_changes_in_one_pull_come_newest_first(partner, editor, make_published):
 
     assert _ids(sync.pull(page_size=1)) == [c.pk, a.pk]
     assert b.pk not in _ids(sync.pull())
+
+
+def test_sync_sees_claims_moved_by_a_speaker_merge_once(
+    partner, editor, make_published, django_capture_on_commit_callbacks
+):
+    from claims import services
+
+    keep = services.speaker_create(name="Jen Psaki")
+    old = services.speaker_create(name="Jenn Psaky")
+    moved = make_published(speaker=old)
+    untouched = make_published(speaker=keep)
+    sync = Partner(partner)
+    assert sorted(_ids(sync.pull())) == sorted([moved.pk, untouched.pk])
+    assert sync.pull() == []
+    assert sync.revalidate() == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        services.speaker_merge(keep=keep, remove=old, user=editor)
+    assert sync.revalidate() == 200  # the cached listing was refreshed
+    pulled = sync.pull()
+    assert _ids(pulled) == [moved.pk]
+    assert pulled[0]["speaker"]["name"] == "Jen Psaki"
+    assert sync.pull() == []

@@ -8,7 +8,7 @@ import pytest
 
 from claims.models import Article, Claim, Rating, RatingScale, Speaker, Verdict
 from claims.wording import publish_warnings
-from publishing.claimreview import claim_review, to_script_json
+from publishing.claimreview import claim_review, origin_of, to_script_json
 from tests.helpers.text import HOSTILE
 
 ORG = {"org_name": "Faktencheck-Desk", "org_url": "https://desk.example/"}
@@ -210,3 +210,35 @@ def test_hostile_text_round_trips_exactly_through_the_json_ld(
     assert review["itemReviewed"]["appearance"]["headline"] == f"Titel {HOSTILE}"
     assert review["itemReviewed"]["appearance"]["publisher"]["name"] == f"Zeitung {HOSTILE}"
     assert review["reviewRating"]["ratingExplanation"] == f"Kurz {HOSTILE}"
+
+
+def test_a_source_cited_as_origin_is_the_first_appearance():
+    origin = {"url": "https://video.example/interview", "title": "Das Interview", "role": "origin"}
+    sources = [{"url": "https://stats.example/", "role": "refutes"}, origin]
+    review = claim_review(
+        _claim(), **ORG, page_url="https://desk.example/x/", origin=origin_of(sources)
+    )
+    item = review["itemReviewed"]
+    assert item["firstAppearance"] == {
+        "@type": "CreativeWork",
+        "url": "https://video.example/interview",
+        "headline": "Das Interview",
+    }
+    assert item["appearance"]["url"] == "https://news.example/a"  # the quoted article
+    assert origin_of([{"url": "https://stats.example/", "role": "refutes"}]) is None
+
+
+@pytest.mark.django_db
+def test_the_page_and_partner_api_use_the_origin_source(client, make_published):
+    from sources.models import Citation
+    from tests import factories
+
+    claim = make_published()
+    factories.CitationFactory(
+        claim=claim,
+        role=Citation.Role.ORIGIN,
+        source=factories.SourceFactory(url="https://video.example/interview"),
+    )
+    html = client.get(claim.get_absolute_url()).content.decode()
+    review = extruct.extract(html, syntaxes=["json-ld"])["json-ld"][0]
+    assert review["itemReviewed"]["firstAppearance"]["url"] == "https://video.example/interview"

@@ -670,3 +670,28 @@ def test_the_process_copy_is_bounded(settings):
     assert copy.page("huge", 7) is None and copy.bytes <= copy.MAX_BYTES
     copy.set_gen(8)  # a new generation: the old pages go
     assert not copy.pages and copy.bytes == 0
+
+
+def _quoted(html: str) -> list[str]:
+    return re.findall(r"<q[^>]*>(.*?)</q>", html, flags=re.S)
+
+
+def test_only_the_speakers_own_words_are_in_quotation_marks(client, psaki_claim, make_published):
+    """The desk's wording is its summary, never put in the speaker's mouth; the anchored
+    direct quote is the only text in <q> (index, speaker page, feed)."""
+    reported = make_published(
+        quote="so niedrig wie nie",
+        claim="Die Inflation ist niedrig",
+        attribution="indirect",
+        speaker=psaki_claim.speaker,
+    )
+    for url in ("/fact-checks/", "/speakers/jen-psaki/"):
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert _quoted(html) == ["Teil des russischen Drehbuchs für Desinformation"], url
+        assert "Claim checked:" in html
+        assert psaki_claim.claim in html and reported.claim in html
+    feed = client.get("/feeds/fact-checks.atom", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "&lt;q&gt;Teil des russischen Drehbuchs für Desinformation&lt;/q&gt;" in feed
+    assert f"Claim checked: {psaki_claim.claim}" in feed
+    assert "&lt;q&gt;so niedrig wie nie" not in feed
+    assert f"&lt;q&gt;{psaki_claim.claim}" not in feed

@@ -82,6 +82,7 @@ def test_create_a_claim_from_a_span_with_a_new_speaker(client, checker, article)
             "end": end,
             "quote": "absolut falsch",
             "speaker_name": "Weißes Haus",
+            "new_speaker": True,  # an explicit choice (the closest were shown)
             "attribution": "direct",
             "claim": "Die Vorwürfe sind absolut falsch",
         },
@@ -95,18 +96,41 @@ def test_create_a_claim_from_a_span_with_a_new_speaker(client, checker, article)
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ({"start": 5, "end": 5, "speaker_name": "X", "claim": "c"}, "empty"),
-        ({"start": 0, "end": 10**7, "speaker_name": "X", "claim": "c"}, "outside"),
-        ({"start": "0", "end": 5, "speaker_name": "X", "claim": "c"}, "whole number"),
+        ({"start": 5, "end": 5, "speaker_name": "X", "new_speaker": True, "claim": "c"}, "empty"),
+        (
+            {"start": 0, "end": 10**7, "speaker_name": "X", "new_speaker": True, "claim": "c"},
+            "outside",
+        ),
+        (
+            {"start": "0", "end": 5, "speaker_name": "X", "new_speaker": True, "claim": "c"},
+            "whole number",
+        ),
         ({"start": 0, "end": 5, "speaker_name": "", "claim": "c"}, "speaker"),
         ({"start": 0, "end": 5, "speaker": 999999, "claim": "c"}, "no speaker"),
         (
-            {"start": 0, "end": 10, "quote": "stale text", "speaker_name": "X", "claim": "c"},
+            {
+                "start": 0,
+                "end": 10,
+                "quote": "stale text",
+                "speaker_name": "X",
+                "new_speaker": True,
+                "claim": "c",
+            },
             "match",
         ),
-        ({"start": 0, "end": 10, "speaker_name": "X", "claim": "   "}, "Word the claim"),
         (
-            {"start": 0, "end": 10, "speaker_name": "X", "claim": "c", "attribution": "rumour"},
+            {"start": 0, "end": 10, "speaker_name": "X", "new_speaker": True, "claim": "   "},
+            "Word the claim",
+        ),
+        (
+            {
+                "start": 0,
+                "end": 10,
+                "speaker_name": "X",
+                "new_speaker": True,
+                "claim": "c",
+                "attribution": "rumour",
+            },
             "attribution",
         ),
     ],

@@ -326,7 +326,15 @@ def test_split_view_refuses_control_characters(client, checker):
     _login(client, checker)
     response = client.post(
         reverse("admin:claims_article_split_claims", args=[article.pk]),
-        json.dumps({"start": start, "end": end, "speaker_name": "R", "claim": "Infla\x0btion"}),
+        json.dumps(
+            {
+                "start": start,
+                "end": end,
+                "speaker_name": "R",
+                "new_speaker": True,
+                "claim": "Infla\x0btion",
+            }
+        ),
         content_type="application/json",
     )
     assert response.status_code == 400

@@ -809,3 +809,41 @@ def test_a_new_archived_copy_refreshes_the_public_pages_of_published_claims(
     with django_capture_on_commit_callbacks(execute=True):
         assert fetch(source) == Outcome.FETCHED
     assert caching.generation() != before
+
+
+def test_a_temporary_dns_failure_is_retried_and_the_desk_sees_when(
+    claim, checker, monkeypatch, admin_client
+):
+    """EAI_AGAIN (the resolver could not answer now) is transient: back to pending with
+    a next attempt, said for people; a name that does not exist is not retried."""
+    from sources.fetching import resolving
+
+    def unavailable(host, port, timeout):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(resolving, "system_resolve", unavailable)
+    source = services.citation_add(
+        claim=claim, url="https://nameserver-down.example/page", role="supports", user=checker
+    ).source
+    before = timezone.now()
+    assert fetch(source) == Outcome.RETRY
+    assert source.state == Source.State.PENDING and source.next_attempt_at > before
+    assert source.reason.startswith("Attempt 1 failed, retrying in")
+    [state] = selectors.claim_source_states(claim.pk)
+    assert state["state"] == "pending" and state["next_attempt_at"] == source.next_attempt_at
+    assert state["human_reason"].sentence.startswith("Attempt 1 failed; the desk tries again.")
+    page = admin_client.get(f"/admin/claims/claim/{claim.pk}/workflow/publish/")
+    assert page.status_code == 200
+
+    def missing(host, port, timeout):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(resolving, "system_resolve", missing)
+    gone = services.citation_add(
+        claim=claim, url="https://no-such-name.example/page", role="supports", user=checker
+    ).source
+    assert fetch(gone) == Outcome.FAILED
+    assert (
+        "name could not be found"
+        in selectors.claim_source_states(claim.pk)[1]["human_reason"].sentence
+    )
