@@ -282,22 +282,25 @@
     };
     if (speakerChoices.has(name)) body.speaker = speakerChoices.get(name); else body.speaker_name = name;
     try {
-      let payload;
-      try {
-        payload = await call(data.urls.claims, body);
-      } catch (e) {
-        if (!e.payload || !e.payload.needs_choice) throw e;
-        // A new speaker only by an explicit choice, made seeing the closest existing ones.
-        const closest = (e.payload.closest || []).map((m) => "• " + m.name).join("\n");
-        const question = gettext("Create a new speaker?") + " " + name +
-          (closest ? "\n\n" + gettext("Closest existing speakers:") + "\n" + closest +
-            "\n\n" + gettext("Cancel, then type one of these names to use it.") : "");
-        if (!window.confirm(question)) {
-          $("form-error").textContent = e.message;
-          return;
+      if (!speakerChoices.has(name) && name && data.urls.speaker_resolve) {
+        // Ask before saving: a name the desk knows (name, alias or near spelling) is used
+        // as it is; a new speaker only by an explicit choice, seeing the closest ones.
+        const r = await fetch(data.urls.speaker_resolve + "?" + new URLSearchParams({q: name}),
+          {credentials: "same-origin"});
+        const resolved = r.ok ? await r.json() : {match: null, closest: []};
+        if (resolved.match) {
+          body.speaker = resolved.match.id;
+          delete body.speaker_name;
+        } else {
+          const closest = (resolved.closest || []).map((m) => "• " + m.name).join("\n");
+          const question = gettext("Create a new speaker?") + " " + name +
+            (closest ? "\n\n" + gettext("Closest existing speakers:") + "\n" + closest +
+              "\n\n" + gettext("Cancel, then type one of these names to use it.") : "");
+          if (!window.confirm(question)) return;
+          body.new_speaker = true;
         }
-        payload = await call(data.urls.claims, Object.assign(body, {new_speaker: true}));
       }
+      const payload = await call(data.urls.claims, body);
       claims.push(payload.claim);
       suggestions = suggestions.filter((s) => s.end <= pending.start || s.start >= pending.end);
       render();
