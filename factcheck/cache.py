@@ -35,3 +35,37 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+def count_and_get_many(cache, counter: str, timeout: int, keys: list[str]) -> tuple[int, dict]:
+    """Add one to ``counter`` (created with ``timeout`` seconds to live) and read ``keys``.
+
+    On this module's Redis cache it is one round trip (a pipeline: ``INCR``, ``EXPIRE …
+    NX``, ``MGET``), which is what a repeated partner request costs in all: the throttle's
+    count, the partner keys' generation and the public generation together. Any other
+    backend (local memory in the embedded default and the tests) gets the same answer from
+    its ordinary calls.
+    """
+    if isinstance(cache, RedisCache):
+        counter_key = cache.make_and_validate_key(counter)
+        key_map = {cache.make_and_validate_key(key): key for key in keys}
+        client = cache._cache.get_client(write=True)
+        pipeline = client.pipeline(transaction=False)
+        pipeline.incr(counter_key)
+        pipeline.expire(counter_key, timeout, nx=True)
+        pipeline.mget(list(key_map))
+        count, _expiry, values = pipeline.execute()
+        loads = cache._cache._serializer.loads
+        found = {
+            key_map[key]: loads(value)
+            for key, value in zip(key_map, values, strict=True)
+            if value is not None
+        }
+        return int(count), found
+    cache.add(counter, 0, timeout)
+    try:
+        count = cache.incr(counter)
+    except ValueError:  # expired between add and incr
+        cache.set(counter, 1, timeout)
+        count = 1
+    return count, cache.get_many(keys)

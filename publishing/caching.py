@@ -189,6 +189,30 @@ def page_lookup(key: str) -> tuple[int, tuple | None]:
     return gen, entry
 
 
+def generation_local() -> int | None:
+    """The current generation as this process may trust it, or None when unknown.
+
+    This process's copy while it is fresher than ``PUBLIC_CACHE_LOCAL_SECONDS``; else one
+    read of the cache (and the copy refreshed). None when the cache has no generation or
+    cannot be reached: the caller then lets the full stack answer (which starts one).
+    """
+    if settings.PUBLIC_CACHE_LOCAL_SECONDS:
+        gen = _process.fresh_gen()
+        if gen is not None:
+            return gen
+    try:
+        found = cache.get_many([GENERATION_KEY])
+    except CACHE_ERRORS as error:
+        _unavailable(error)
+        return None
+    if GENERATION_KEY not in found:
+        return None
+    gen = int(found[GENERATION_KEY])
+    if settings.PUBLIC_CACHE_LOCAL_SECONDS:
+        _process.set_gen(gen)
+    return gen
+
+
 def _store(key: str, value: Any) -> None:
     try:
         cache.set(key, value, PUBLIC_CACHE_SECONDS)
