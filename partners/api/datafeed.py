@@ -20,12 +20,12 @@ Served with a strong ETag (the content's SHA-256; another for the gzip), ``If-No
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
 import logging
 import re
-import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
@@ -121,10 +121,8 @@ def datafeed_request_build() -> None:
 
 def datafeed_build() -> Built:
     """Build the file of the current state (if it is not there yet) and point to it."""
-    try:
+    with contextlib.suppress(caching.CACHE_ERRORS):
         cache.delete(PENDING_KEY)
-    except caching.CACHE_ERRORS:
-        pass
     outer = connection.in_atomic_block
     with transaction.atomic(), tempfile.TemporaryDirectory(prefix="datafeed-") as tmp:
         if not outer and connection.vendor == "postgresql":
@@ -235,7 +233,7 @@ class _Slice:
         self.handle.close()
 
 
-def _range(header: str, size: int) -> tuple[int, int] | None | bool:
+def _range(header: str, size: int) -> tuple[int, int] | bool | None:
     """One ``bytes=`` range as (first, last); None: serve it all; False: unsatisfiable."""
     match = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header)
     if not match or match.group(1) == match.group(2) == "":
@@ -262,7 +260,7 @@ def serve(request: HttpRequest, built: Built) -> HttpResponseBase:
     if "*" in tags or built.etag in tags or f"{built.etag}-gz" in tags:
         response: HttpResponseBase = HttpResponse(status=304)
     else:
-        wanted: tuple[int, int] | None | bool = None
+        wanted: tuple[int, int] | bool | None = None
         if_range = request.headers.get("If-Range")
         if "Range" in request.headers and (if_range is None or if_range == etag):
             wanted = _range(request.headers["Range"], size)

@@ -15,6 +15,7 @@ A generation the cache lost counts as changed: every key is verified again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -57,10 +58,9 @@ def generation() -> int | None:
 
 def bump() -> None:
     """Every process verifies every key again on its next use."""
-    try:
+    # An unreachable generation: no process trusts a kept key either.
+    with contextlib.suppress(*CACHE_ERRORS):
         cache.set(KEYS_GENERATION, _fresh(), None)
-    except CACHE_ERRORS:
-        pass  # the generation is unreachable, so no process trusts a kept key either
     forget()
 
 

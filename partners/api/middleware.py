@@ -105,7 +105,7 @@ def answer(request: HttpRequest, key: str, api_key: str) -> HttpResponseBase | N
         if rate is None:
             count, found = 0, cache.get_many(wanted)
         else:
-            limit, duration = rate
+            _limit, duration = rate
             counter = key_window(api_key.partition(".")[0], SCOPE, duration, time.time())
             count, found = count_and_get_many(cache, counter, duration + 1, wanted)
             setattr(request, COUNTED, (counter, count))

@@ -15,7 +15,6 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from ..models import PartnerKey
 
-
 # Set on the request by partners.api.fastpath when it counted the request and then let
 # the stack answer it: (the window's key, the count).
 COUNTED = "partner_rate_counted"
