@@ -56,7 +56,7 @@ def request_key(request: HttpRequest) -> str | None:
     if request.method != "GET" or not ROUTE.fullmatch(request.path):
         return None
     meta = request.META
-    if "HTTP_COOKIE" in meta or "HTTP_RANGE" in meta:
+    if meta.get("HTTP_COOKIE") or "HTTP_RANGE" in meta:
         return None
     if meta.get("HTTP_ACCEPT", "").strip() not in PLAIN_JSON:
         return None
