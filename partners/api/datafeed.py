@@ -40,6 +40,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 
 from publishing import caching
@@ -256,8 +257,8 @@ def serve(request: HttpRequest, built: Built) -> HttpResponseBase:
     packed = accepts_gzip(request) and bool(built.gzip_name)
     name, size = (built.gzip_name, built.gzip_size) if packed else (built.name, built.size)
     etag = f'"{built.etag}-gz"' if packed else f'"{built.etag}"'
-    tags = parse_etags(request.headers.get("If-None-Match", ""))
-    if "*" in tags or built.etag in tags or f"{built.etag}-gz" in tags:
+    tags = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}
+    if tags & {"*", etag}:
         response: HttpResponseBase = HttpResponse(status=304)
     else:
         wanted: tuple[int, int] | bool | None = None
@@ -283,6 +284,7 @@ def serve(request: HttpRequest, built: Built) -> HttpResponseBase:
                 response.datafeed_file = name  # type: ignore[attr-defined]  (frontcache)
     response["ETag"] = etag
     response["Accept-Ranges"] = "bytes"
+    patch_vary_headers(response, ["Accept-Encoding"])
     if packed and response.status_code in (200, 206):
         response["Content-Encoding"] = "gzip"
     return response
