@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
@@ -32,6 +33,11 @@ from django.http.response import ResponseHeaders
 
 # The attribute a view sets on the (Django) request to allow keeping its response.
 MARK = "front_cache"
+# Set in the WSGI environ by an answerer of the front door that did not answer (the
+# middleware then does not look again, and counts nothing twice).
+TRIED = "factcheck.front.tried"
+FILE_BLOCK = 64 * 1024
+Answer = tuple[str, list[tuple[str, str]], Iterable[bytes]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,7 @@ class Kept:
     etag: str
     last_modified: int | None
     status: int
+    status_line: str  # "200 OK", as Django's WSGI handler writes it
     headers: tuple[tuple[str, str], ...]
     body: bytes = b""
     file: str = ""
@@ -137,6 +144,7 @@ def keep(copies: Copies, key: str, request: HttpRequest, response: HttpResponseB
         etag=marker.etag,
         last_modified=marker.last_modified,
         status=response.status_code,
+        status_line=f"{response.status_code} {response.reason_phrase}",
         headers=tuple(response.items()),
         body=body,
         file=marker.file,
@@ -155,14 +163,31 @@ def replay(kept: Kept) -> HttpResponseBase:
     return response
 
 
+def wsgi(kept: Kept, environ: dict[str, Any]) -> Answer:
+    """The kept response as Django's WSGI handler would hand it to the server."""
+    body: Iterable[bytes]
+    if kept.file:
+        handle = default_storage.open(kept.file, "rb")
+        wrapper = environ.get("wsgi.file_wrapper")
+        body = wrapper(handle, FILE_BLOCK) if wrapper else _chunks(handle)
+    else:
+        body = [kept.body]
+    return kept.status_line, list(kept.headers), body
+
+
+def _chunks(handle: Any) -> Iterator[bytes]:
+    with handle:
+        yield from iter(lambda: handle.read(FILE_BLOCK), b"")
+
+
 #: Decides a conditional request against the kept 200: True (answer 304), False (answer
 #: the 200), None (let the full stack answer: a 412, a range…).
 Conditional = Callable[[HttpRequest, Kept], bool | None]
 
 
-def answer(
+def find(
     copies: Copies, key: str, gen: int, request: HttpRequest, conditional: Conditional
-) -> HttpResponseBase | None:
+) -> Kept | None:
     """The kept answer to ``request`` in generation ``gen``, or None (go through)."""
     found = copies.get(f"200|{key}", gen)
     if found is None:
@@ -171,10 +196,23 @@ def answer(
     if not_modified is None:
         return None
     if not_modified:
-        found = copies.get(f"304|{key}", gen)
-        if found is None:
-            return None
+        return copies.get(f"304|{key}", gen)
+    return found
+
+
+def answer(
+    copies: Copies, key: str, gen: int, request: HttpRequest, conditional: Conditional
+) -> HttpResponseBase | None:
+    """``find`` as a Django response (for the middleware path)."""
+    found = find(copies, key, gen, request, conditional)
+    if found is None:
+        return None
     try:
         return replay(found)
     except OSError:  # the file went (a newer build replaced it): the stack knows
         return None
+
+
+def tried_in_front(request: HttpRequest) -> bool:
+    """The front door (``factcheck.front``) looked at this request already."""
+    return bool(request.META.get(TRIED))

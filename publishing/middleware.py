@@ -1,10 +1,13 @@
-"""Cached public pages answered before the rest of the middleware stack.
+"""Cached public pages answered before the middleware stack, even before Django's handler.
 
-``PublicPageMiddleware`` comes first in ``MIDDLEWARE``. A public page that this process
-served in the current generation is answered from its copy (``publishing.frontcache``):
-the same status, headers and body the full stack sent, with no database query, no cache
-round trip within ``PUBLIC_CACHE_LOCAL_SECONDS`` and none of the other middleware. A
-revalidation gets the full stack's 304 the same way.
+``PublicPageMiddleware`` comes first in ``MIDDLEWARE`` and keeps the answer of every
+public page served in the current generation (``publishing.frontcache``): the same
+status, headers and body the full stack sent. The next request for it is answered by the
+front door (``factcheck.front``, a WSGI layer before Django's handler, which this
+middleware registers ``answer_environ`` with) or, where the door is not used (the test
+client, ``runserver``), by the middleware itself: no database query, no cache round trip
+within ``PUBLIC_CACHE_LOCAL_SECONDS`` and none of the other middleware. A revalidation
+gets the full stack's 304 the same way.
 
 Only requests whose answer cannot depend on anything but the URL, the language and the
 scheme are answered here: GET on the pages cached whole (``views.cached_page``), a valid
@@ -16,12 +19,16 @@ everything when ``PUBLIC_CACHE_LOCAL_SECONDS`` is 0 (every request asks the shar
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language_from_request
+
+from factcheck import front
 
 from . import caching, frontcache
 
@@ -63,19 +70,37 @@ def _conditional(request: HttpRequest, kept: frontcache.Kept) -> bool | None:
     return True if response.status_code == 304 else None
 
 
+def answer_environ(environ: dict[str, Any]) -> frontcache.Answer | None:
+    """The front door's answerer (``factcheck.front``): a kept page for this environ."""
+    if environ.get("REQUEST_METHOD") != "GET" or not settings.PUBLIC_CACHE_LOCAL_SECONDS:
+        return None
+    if not environ.get("PATH_INFO", "").startswith(PREFIXES):
+        return None
+    environ[frontcache.TRIED] = True
+    request = WSGIRequest(environ)
+    key = page_key(request)
+    gen = caching.generation_local() if key is not None else None
+    if key is None or gen is None:
+        return None
+    kept = frontcache.find(copies, key, gen, request, _conditional)
+    return None if kept is None else frontcache.wsgi(kept, environ)
+
+
 class PublicPageMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
+        front.register("public pages", answer_environ)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         key = page_key(request)
         if key is None:
             return self.get_response(request)
-        gen = caching.generation_local()
-        if gen is not None:
-            answered = frontcache.answer(copies, key, gen, request, _conditional)
-            if answered is not None:
-                return answered
+        if not frontcache.tried_in_front(request):
+            gen = caching.generation_local()
+            if gen is not None:
+                answered = frontcache.answer(copies, key, gen, request, _conditional)
+                if answered is not None:
+                    return answered
         response = self.get_response(request)
         frontcache.keep(copies, key, request, response)
         return response

@@ -2,9 +2,12 @@
 
 A partner polling ``/api/v1/claims/?…``, ``/api/v1/claims/<id>/`` or the DataFeed gets,
 while nothing changed, the same bytes each time. ``PartnerReadMiddleware`` comes first in
-``MIDDLEWARE`` and answers such a request with the whole response the stack sent for it
-before (``publishing.frontcache``: status, headers and body, or the DataFeed's file), after
-one pipelined round trip to the shared cache that brings together
+``MIDDLEWARE``; it keeps the whole response the stack sent (``publishing.frontcache``:
+status, headers and body, or the DataFeed's file) and answers the next such request with
+it: in the front door before Django's handler (``factcheck.front``, which it registers
+``answer_environ`` with) or, where the door is not used (the test client, ``runserver``),
+itself. Either way after one pipelined round trip to the shared cache that brings
+together
 
 - the per-key throttle's count for this window (the same counter ``PartnerRateThrottle``
   keeps: a request over the limit goes through the stack, counted once, for its 429);
@@ -26,14 +29,17 @@ import functools
 import re
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import get_language_from_request
 from rest_framework.settings import api_settings
 
+from factcheck import front
 from factcheck.cache import count_and_get_many
 from partners import services as partner_services
 from publishing import caching, frontcache
@@ -94,7 +100,7 @@ def _rate() -> tuple[int, int] | None:
     return None if rate is None else _parse(rate)
 
 
-def answer(request: HttpRequest, key: str, api_key: str) -> HttpResponseBase | None:
+def find(request: HttpRequest, key: str, api_key: str) -> frontcache.Kept | None:
     """The kept answer, counted and checked; None to let the stack answer."""
     key_digest = keycache.digest(api_key)
     if keycache.known(key_digest) is None:
@@ -108,7 +114,7 @@ def answer(request: HttpRequest, key: str, api_key: str) -> HttpResponseBase | N
             _limit, duration = rate
             counter = key_window(api_key.partition(".")[0], SCOPE, duration, time.time())
             count, found = count_and_get_many(cache, counter, duration + 1, wanted)
-            setattr(request, COUNTED, (counter, count))
+            request.META[COUNTED] = (counter, count)  # the throttle must not count it again
     except caching.CACHE_ERRORS:
         return None
     row = keycache.kept(key_digest, found.get(keycache.KEYS_GENERATION))
@@ -117,24 +123,50 @@ def answer(request: HttpRequest, key: str, api_key: str) -> HttpResponseBase | N
     gen = found.get(caching.GENERATION_KEY)
     if gen is None:
         return None
-    answered = frontcache.answer(copies, key, int(gen), request, _conditional)
-    if answered is not None:
+    kept = frontcache.find(copies, key, int(gen), request, _conditional)
+    if kept is not None:
         partner_services.partner_key_touch(row)
-    return answered
+    return kept
+
+
+def answer_environ(environ: dict[str, Any]) -> frontcache.Answer | None:
+    """The front door's answerer (``factcheck.front``): a kept partner read."""
+    if environ.get("REQUEST_METHOD") != "GET" or "HTTP_AUTHORIZATION" not in environ:
+        return None
+    if not ROUTE.fullmatch(environ.get("PATH_INFO", "")):
+        return None
+    environ[frontcache.TRIED] = True
+    request = WSGIRequest(environ)
+    key = request_key(request)
+    api_key = _api_key(request) if key is not None else None
+    if key is None or api_key is None:
+        return None
+    kept = find(request, key, api_key)
+    if kept is None:
+        return None
+    try:
+        return frontcache.wsgi(kept, environ)
+    except OSError:  # the DataFeed file went (a newer build replaced it): the stack knows
+        return None
 
 
 class PartnerReadMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
+        front.register("partner reads", answer_environ)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         key = request_key(request)
         api_key = _api_key(request) if key is not None else None
         if key is None or api_key is None:
             return self.get_response(request)
-        answered = answer(request, key, api_key)
-        if answered is not None:
-            return answered
+        if not frontcache.tried_in_front(request):
+            kept = find(request, key, api_key)
+            if kept is not None:
+                try:
+                    return frontcache.replay(kept)
+                except OSError:
+                    pass  # the DataFeed file went: the stack answers
         response = self.get_response(request)
         frontcache.keep(copies, key, request, response)
         return response

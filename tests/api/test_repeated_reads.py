@@ -32,14 +32,14 @@ def full_stack(settings):
 def answered(monkeypatch):
     """How many requests the first middleware answered by itself."""
     count = [0]
-    real = partner_middleware.answer
+    real = partner_middleware.find
 
     def counting(*args, **kwargs):
-        response = real(*args, **kwargs)
-        count[0] += response is not None
-        return response
+        kept = real(*args, **kwargs)
+        count[0] += kept is not None
+        return kept
 
-    monkeypatch.setattr(partner_middleware, "answer", counting)
+    monkeypatch.setattr(partner_middleware, "find", counting)
     return count
 
 

@@ -173,7 +173,7 @@ def test_the_copies_are_bounded_and_hold_one_generation():
     copies = frontcache.Copies(max_items=3, max_bytes=10_000)
 
     def kept(gen, size=10):
-        return frontcache.Kept(gen, '"e"', None, 200, (("A", "b"),), b"x" * size)
+        return frontcache.Kept(gen, '"e"', None, 200, "200 OK", (("A", "b"),), b"x" * size)
 
     for number in range(5):
         copies.keep(f"k{number}", kept(7))
