@@ -47,3 +47,44 @@ def test_threads_share_the_client_and_see_each_others_writes(cache):
         thread.join()
     assert errors == [] and len(clients) == 1
     assert cache.get("counter") == 400
+
+
+def test_count_and_get_many_is_one_pipeline_with_the_answers_of_the_plain_calls(cache):
+    from factcheck.cache import count_and_get_many
+
+    cache.set("generation", 1234, 30)
+    cache.set("page", {"body": b"x"}, 30)
+    calls = []
+    client = cache._cache.get_client(write=True)
+    real = client.pipeline
+
+    def pipeline(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    client.pipeline = pipeline
+    try:
+        first = count_and_get_many(cache, "counter", 60, ["generation", "page", "missing"])
+        second = count_and_get_many(cache, "counter", 60, ["generation"])
+    finally:
+        del client.pipeline
+    assert first == (1, {"generation": 1234, "page": {"body": b"x"}})
+    assert second == (2, {"generation": 1234})
+    assert calls == [1, 1]  # one round trip each
+    assert cache.get("counter") == 2
+    ttl = client.ttl(cache.make_and_validate_key("counter"))
+    assert 0 < ttl <= 60  # set once, by the first count (EXPIRE … NX)
+
+
+def test_count_and_get_many_on_another_backend():
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from factcheck.cache import count_and_get_many
+
+    local = LocMemCache("count-test", {})
+    local.set("generation", 7)
+    assert count_and_get_many(local, "counter", 60, ["generation", "missing"]) == (
+        1,
+        {"generation": 7},
+    )
+    assert count_and_get_many(local, "counter", 60, [])[0] == 2

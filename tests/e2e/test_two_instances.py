@@ -221,7 +221,10 @@ def test_a_publication_on_one_instance_shows_on_the_other_within_the_local_secon
     seen = []
     while time.monotonic() - published < LOCAL_SECONDS + 2:
         seen.append(
-            (time.monotonic() - published, "Zweite Prüfung" in _get(cluster, "web-b", "/fact-checks/")[2].decode())
+            (
+                time.monotonic() - published,
+                "Zweite Prüfung" in _get(cluster, "web-b", "/fact-checks/")[2].decode(),
+            )
         )
         time.sleep(0.05)
     stale = [elapsed for elapsed, shown in seen if not shown]
@@ -232,7 +235,11 @@ def test_a_publication_on_one_instance_shows_on_the_other_within_the_local_secon
 def test_partners_get_the_same_etag_and_bytes_from_either_instance(cluster):
     claim = _publish(cluster, "web-b", "Dritte Prüfung")
     auth = {"Authorization": f"Api-Key {cluster.partner_key}"}
-    for path in ("/api/v1/claims/?page_size=100", f"/api/v1/claims/{claim['id']}/", "/api/v1/claimreview/"):
+    for path in (
+        "/api/v1/claims/?page_size=100",
+        f"/api/v1/claims/{claim['id']}/",
+        "/api/v1/claimreview/",
+    ):
         answers = [_get(cluster, web, path, **auth) for web in ("web-a", "web-b", "web-a", "web-b")]
         assert {status for status, _h, _b in answers} == {200}, path
         assert len({headers["ETag"] for _s, headers, _b in answers}) == 1, path
@@ -275,7 +282,9 @@ def test_fetch_leases_are_never_doubled_when_either_worker_is_killed(cluster):
         claim = _publish(cluster, "web-a", "Fünfte Prüfung", sources=[server.url(p) for p in paths])
         for victim in ("w1", "w2"):
             before = len(server.requests)
-            desk.wait_until(lambda b=before: len(server.requests) >= b + 3, timeout=60, what="fetches")
+            desk.wait_until(
+                lambda b=before: len(server.requests) >= b + 3, timeout=60, what="fetches"
+            )
             worker = cluster.workers[victim]
             with contextlib.suppress(ProcessLookupError):
                 import os
@@ -286,7 +295,9 @@ def test_fetch_leases_are_never_doubled_when_either_worker_is_killed(cluster):
             cluster.start_worker(victim)
 
         def states() -> dict:
-            status, body = _call(cluster, "web-b", "GET", f"/api/v1/desk/claims/{claim['id']}/", user="editor")
+            status, body = _call(
+                cluster, "web-b", "GET", f"/api/v1/desk/claims/{claim['id']}/", user="editor"
+            )
             assert status == 200, body
             return body
 
@@ -298,7 +309,11 @@ def test_fetch_leases_are_never_doubled_when_either_worker_is_killed(cluster):
         desk.wait_until(done, timeout=180, every=1.0, what="every source fetched")
         for citation in states()["citations"]:
             status, source = _call(
-                cluster, "web-a", "GET", f"/api/v1/desk/sources/{citation['source']['id']}/", user="editor"
+                cluster,
+                "web-a",
+                "GET",
+                f"/api/v1/desk/sources/{citation['source']['id']}/",
+                user="editor",
             )
             assert status == 200 and len(source["snapshots"]) == 1, source
         assert len(server.requests) > len(paths)  # killed fetches were fetched again
