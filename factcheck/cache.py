@@ -10,6 +10,8 @@ Everything else, including the pools, is Django's.
 
 import threading
 
+from django.utils.connection import ConnectionProxy
+
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
@@ -46,6 +48,8 @@ def count_and_get_many(cache, counter: str, timeout: int, keys: list[str]) -> tu
     backend (local memory in the embedded default and the tests) gets the same answer from
     its ordinary calls.
     """
+    if isinstance(cache, ConnectionProxy):  # django.core.cache.cache: this thread's backend
+        cache = cache._connections[cache._alias]
     if isinstance(cache, RedisCache):
         counter_key = cache.make_and_validate_key(counter)
         key_map = {cache.make_and_validate_key(key): key for key in keys}

@@ -37,6 +37,10 @@ MARK = "front_cache"
 # middleware then does not look again, and counts nothing twice).
 TRIED = "factcheck.front.tried"
 FILE_BLOCK = 64 * 1024
+# Answers larger than this are kept only when the same request comes a second time (its
+# key is remembered the first time, up to SEEN_KEYS keys).
+ADMIT_AT_ONCE = 32 * 1024
+SEEN_KEYS = 2000
 Answer = tuple[str, list[tuple[str, str]], Iterable[bytes]]
 
 
@@ -90,10 +94,12 @@ class Copies:
         self.gen: int | None = None
         self.items: OrderedDict[str, Kept] = OrderedDict()
         self.bytes = 0
+        self.seen: OrderedDict[str, None] = OrderedDict()
 
     def _switch(self, gen: int) -> None:
         if gen != self.gen:
             self.items.clear()
+            self.seen.clear()
             self.bytes = 0
             self.gen = gen
 
@@ -114,6 +120,13 @@ class Copies:
             if self.gen is not None and kept.gen < self.gen:
                 return  # built in a generation already gone
             self._switch(kept.gen)
+            if size > ADMIT_AT_ONCE and key not in self.seen:
+                # A large answer is kept the second time it passes: a partner paging
+                # through the whole list once must not push out what others repeat.
+                self.seen[key] = None
+                if len(self.seen) > SEEN_KEYS:
+                    self.seen.popitem(last=False)
+                return
             old = self.items.pop(key, None)
             self.bytes += size - (old.size if old else 0)
             self.items[key] = kept

@@ -76,6 +76,32 @@ def test_count_and_get_many_is_one_pipeline_with_the_answers_of_the_plain_calls(
     assert 0 < ttl <= 60  # set once, by the first count (EXPIRE … NX)
 
 
+def test_count_and_get_many_takes_django_s_cache_proxy(settings):
+    from django.core.cache import cache as proxy
+    from django.core.cache import caches
+
+    from factcheck.cache import count_and_get_many
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "factcheck.cache.RedisCache",
+            "LOCATION": LOCATION,
+            "KEY_PREFIX": "factcheck-tests-proxy",
+        }
+    }
+    backend = caches["default"]
+    backend.clear()
+    client = backend._cache.get_client(write=True)
+    real, calls = client.pipeline, []
+    client.pipeline = lambda *a, **k: calls.append(1) or real(*a, **k)
+    try:
+        assert count_and_get_many(proxy, "counter", 60, ["nothing"]) == (1, {})
+    finally:
+        del client.pipeline
+        backend.clear()
+    assert calls == [1]  # the proxy's backend, in one round trip
+
+
 def test_count_and_get_many_on_another_backend():
     from django.core.cache.backends.locmem import LocMemCache
 
