@@ -456,12 +456,18 @@ def main() -> int:
 
     # -- 7. One instance against two (one worker each) -----------------------------------
     scaling: dict[str, dict[str, float]] = {}
+
+    def instance_env(own: Path) -> dict[str, str]:
+        """Files of its own, as on another machine; the collected static files are the
+        same build on every machine."""
+        return {**environment(big_url, REDIS_LARGE, own), "STATIC_ROOT": str(var / "static")}
+
     with contextlib.ExitStack() as stack:
         one = stack.enter_context(
             gunicorn(
                 "A",
                 "factcheck.wsgi:application",
-                environment(big_url, REDIS_LARGE, var / "a"),
+                instance_env(var / "a"),
                 workers=1,
             )
         )
@@ -469,7 +475,7 @@ def main() -> int:
             gunicorn(
                 "B",
                 "factcheck.wsgi:application",
-                environment(big_url, REDIS_LARGE, var / "b"),
+                instance_env(var / "b"),
                 workers=1,
             )
         )

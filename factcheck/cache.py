@@ -10,10 +10,9 @@ Everything else, including the pools, is Django's.
 
 import threading
 
-from django.utils.connection import ConnectionProxy
-
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from django.utils.connection import ConnectionProxy
 
 
 class RedisCacheClient(DjangoRedisCacheClient):
