@@ -20,6 +20,14 @@ class RedisCacheClient(DjangoRedisCacheClient):
         super().__init__(*args, **kwargs)
         self._clients = {}
         self._clients_lock = threading.Lock()
+        self._scripts = {}
+
+    def count_and_get_script(self, client):
+        """The registered script of ``count_and_get_many`` (its SHA computed once)."""
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(_COUNT_AND_GET)
+        return script
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
@@ -38,14 +46,24 @@ class RedisCache(DjangoRedisCache):
         self._class = RedisCacheClient
 
 
+# One command instead of three: the counter's increment, its expiry when it is new, and
+# the values of the other keys. EVALSHA (redis-py falls back to EVAL once) costs about
+# half of a pipeline of INCR, EXPIRE NX and MGET in the client.
+_COUNT_AND_GET = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+if #KEYS == 1 then return {count, {}} end
+return {count, redis.call('MGET', unpack(KEYS, 2))}
+"""
+
+
 def count_and_get_many(cache, counter: str, timeout: int, keys: list[str]) -> tuple[int, dict]:
     """Add one to ``counter`` (created with ``timeout`` seconds to live) and read ``keys``.
 
-    On this module's Redis cache it is one round trip (a pipeline: ``INCR``, ``EXPIRE …
-    NX``, ``MGET``), which is what a repeated partner request costs in all: the throttle's
-    count, the partner keys' generation and the public generation together. Any other
-    backend (local memory in the embedded default and the tests) gets the same answer from
-    its ordinary calls.
+    On this module's Redis cache it is one round trip and one command (a Lua script), which
+    is what a repeated partner request costs in all: the throttle's count, the partner
+    keys' generation and the public generation together. Any other backend (local memory
+    in the embedded default and the tests) gets the same answer from its ordinary calls.
     """
     if isinstance(cache, ConnectionProxy):  # django.core.cache.cache: this thread's backend
         cache = cache._connections[cache._alias]
@@ -53,11 +71,8 @@ def count_and_get_many(cache, counter: str, timeout: int, keys: list[str]) -> tu
         counter_key = cache.make_and_validate_key(counter)
         key_map = {cache.make_and_validate_key(key): key for key in keys}
         client = cache._cache.get_client(write=True)
-        pipeline = client.pipeline(transaction=False)
-        pipeline.incr(counter_key)
-        pipeline.expire(counter_key, timeout, nx=True)
-        pipeline.mget(list(key_map))
-        count, _expiry, values = pipeline.execute()
+        script = cache._cache.count_and_get_script(client)
+        count, values = script(keys=[counter_key, *key_map], args=[timeout], client=client)
         loads = cache._cache._serializer.loads
         found = {
             key_map[key]: loads(value)

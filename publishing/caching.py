@@ -111,9 +111,10 @@ class _ProcessCopy:
     and of the pages most recently served, bounded in number and bytes."""
 
     # Enough for the pages of a spike (a few hot verdicts, the index) and little against a
-    # web worker's memory budget.
+    # web worker's memory budget (the first middleware keeps the whole responses as well:
+    # publishing.middleware).
     MAX_PAGES = 200
-    MAX_BYTES = 4 * 1024 * 1024
+    MAX_BYTES = 2 * 1024 * 1024
 
     def __init__(self) -> None:
         self.lock = threading.Lock()

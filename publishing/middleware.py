@@ -35,7 +35,7 @@ from . import caching, frontcache
 # The pages cached whole (views.cached_page); the feed and the archive are not.
 PREFIXES = ("/fact-checks/", "/speakers/", "/methodology/")
 
-copies = frontcache.Copies(max_items=400, max_bytes=4 * 1024 * 1024)
+copies = frontcache.Copies(max_items=300, max_bytes=2 * 1024 * 1024)
 
 
 def _cookies_allowed(request: HttpRequest) -> bool:

@@ -54,7 +54,7 @@ ROUTE = re.compile(r"/api/v1/(?:claims/(?:[0-9]{1,18}/)?|claimreview/)")
 PLAIN_JSON = {"", "*/*", "application/json"}
 SCOPE = "partner"  # PartnerView.throttle_scope
 
-copies = frontcache.Copies(max_items=200, max_bytes=6 * 1024 * 1024)
+copies = frontcache.Copies(max_items=100, max_bytes=4 * 1024 * 1024)
 
 
 def request_key(request: HttpRequest) -> str | None:
