@@ -271,11 +271,11 @@ def test_the_front_door_sends_the_very_bytes_of_the_whole_stack(cluster):
 
 def test_fetch_leases_are_never_doubled_when_either_worker_is_killed(cluster):
     def slow(ex: Exchange) -> None:
-        if ex.wait(1.0):
+        if ex.wait(2.0):
             ex.respond(200, page("Quelle", f"Inhalt von {ex.request.path}"))
 
     with LocalHTTPServer() as server:
-        paths = [f"/quelle/{n}" for n in range(24)]
+        paths = [f"/quelle/{n}" for n in range(48)]  # 2 × 4 threads: about 12 s of work
         for path in paths:
             server.route(path, slow)
         claim = _publish(cluster, "web-a", "Fünfte Prüfung", sources=[server.url(p) for p in paths])
