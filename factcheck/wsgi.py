@@ -2,8 +2,10 @@ import ctypes
 import os
 
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 from .front import FrontDoor
+from .memory import collect_after_heavy_requests, freeze_startup_objects
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
 
@@ -36,3 +38,9 @@ _return_large_blocks_to_the_system()
 
 # Kept answers of the first middlewares go out before Django's handler (factcheck/front.py).
 application = FrontDoor(get_wsgi_application())
+
+# Load the URL patterns (every view module) now rather than on the first request, then
+# keep the collector away from all that and collect after heavy requests (factcheck/memory.py).
+get_resolver().url_patterns  # noqa: B018
+freeze_startup_objects()
+collect_after_heavy_requests()
