@@ -12,6 +12,7 @@ import threading
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from django.utils.connection import ConnectionProxy
 
 
 class RedisCacheClient(DjangoRedisCacheClient):
@@ -19,6 +20,14 @@ class RedisCacheClient(DjangoRedisCacheClient):
         super().__init__(*args, **kwargs)
         self._clients = {}
         self._clients_lock = threading.Lock()
+        self._scripts = {}
+
+    def count_and_get_script(self, client):
+        """The registered script of ``count_and_get_many`` (its SHA computed once)."""
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(_COUNT_AND_GET)
+        return script
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
@@ -35,3 +44,46 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+# One command instead of three: the counter's increment, its expiry when it is new, and
+# the values of the other keys. EVALSHA (redis-py falls back to EVAL once) costs about
+# half of a pipeline of INCR, EXPIRE NX and MGET in the client.
+_COUNT_AND_GET = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+if #KEYS == 1 then return {count, {}} end
+return {count, redis.call('MGET', unpack(KEYS, 2))}
+"""
+
+
+def count_and_get_many(cache, counter: str, timeout: int, keys: list[str]) -> tuple[int, dict]:
+    """Add one to ``counter`` (created with ``timeout`` seconds to live) and read ``keys``.
+
+    On this module's Redis cache it is one round trip and one command (a Lua script), which
+    is what a repeated partner request costs in all: the throttle's count, the partner
+    keys' generation and the public generation together. Any other backend (local memory
+    in the embedded default and the tests) gets the same answer from its ordinary calls.
+    """
+    if isinstance(cache, ConnectionProxy):  # django.core.cache.cache: this thread's backend
+        cache = cache._connections[cache._alias]
+    if isinstance(cache, RedisCache):
+        counter_key = cache.make_and_validate_key(counter)
+        key_map = {cache.make_and_validate_key(key): key for key in keys}
+        client = cache._cache.get_client(write=True)
+        script = cache._cache.count_and_get_script(client)
+        count, values = script(keys=[counter_key, *key_map], args=[timeout], client=client)
+        loads = cache._cache._serializer.loads
+        found = {
+            key_map[key]: loads(value)
+            for key, value in zip(key_map, values, strict=True)
+            if value is not None
+        }
+        return int(count), found
+    cache.add(counter, 0, timeout)
+    try:
+        count = cache.incr(counter)
+    except ValueError:  # expired between add and incr
+        cache.set(counter, 1, timeout)
+        count = 1
+    return count, cache.get_many(keys)

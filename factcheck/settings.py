@@ -66,6 +66,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Repeated partner reads and cached public pages, answered with the bytes and headers
+    # the whole stack below sent for them before (partners/api/middleware.py,
+    # publishing/middleware.py): they must stay first.
+    "partners.api.middleware.PartnerReadMiddleware",
+    "publishing.middleware.PublicPageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -374,6 +379,11 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "factcheck.tasks.worker_heartbeat", "schedule": 30.0},
     "sweep-sources": {"task": "sources.tasks.source_sweep_task", "schedule": 60.0},
     "sweep-webhooks": {"task": "claims.tasks.webhook_sweep_task", "schedule": 60.0},
+    # Changes outside the workflow (a speaker renamed) reach the DataFeed file hourly.
+    "rebuild-datafeed": {
+        "task": "partners.tasks.datafeed_build_task",
+        "schedule": env.float("DATAFEED_REBUILD_SECONDS", default=3600.0),
+    },
     "recheck-sources": {
         "task": "sources.tasks.source_recheck_task",
         "schedule": env.float("SOURCE_RECHECK_SWEEP_SECONDS", default=3600.0),
@@ -397,6 +407,9 @@ SNAPSHOT_BROWSER_MAX_PAGES = env.int("SNAPSHOT_BROWSER_MAX_PAGES", default=100)
 # then served from the process's memory, and a publication shows everywhere within this
 # many seconds. 0: every request asks the shared cache.
 PUBLIC_CACHE_LOCAL_SECONDS = env.float("PUBLIC_CACHE_LOCAL_SECONDS", default=1.0)
+# The DataFeed file is built this many seconds after a publication, correction or
+# retraction (more of them in the meantime: still one build).
+DATAFEED_DEBOUNCE_SECONDS = env.float("DATAFEED_DEBOUNCE_SECONDS", default=10.0)
 FACTCHECK_ORG_NAME = env.str("FACTCHECK_ORG_NAME", default="Faktencheck-Desk")
 FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", default="http://localhost:8000/")
 FACTCHECK_ALLOW_SELF_PUBLISH = env.bool("FACTCHECK_ALLOW_SELF_PUBLISH", default=False)

@@ -20,8 +20,8 @@ class PartnerKey(AbstractAPIKey):
 
     Only a hash of the key is stored (the library's SHA-512 of a 32-character random
     secret); the key itself is shown once, by ``create_partner_key`` or the admin.
-    ``revoked`` is the active flag: revoking takes effect on the next request, since key
-    validity is looked up on every request and never cached.
+    ``revoked`` is the active flag: revoking takes effect on the next request, since any
+    save of a key makes every process verify it again (``partners.api.keycache``).
     """
 
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)

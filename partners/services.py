@@ -32,7 +32,8 @@ def partner_key_create(*, name: str) -> tuple[PartnerKey, str]:
 
 
 def partner_key_revoke(*, key: PartnerKey) -> PartnerKey:
-    """Revoke a key; the next request with it is refused (validity is never cached)."""
+    """Revoke a key; the next request with it is refused (the save starts a new keys'
+    generation: ``partners.api.keycache``)."""
     if not key.revoked:
         key.revoked = True
         key.save(update_fields=["revoked"])

@@ -1,4 +1,4 @@
-"""Celery tasks of the partners app: webhook deliveries.
+"""Celery tasks of the partners app: webhook deliveries and the DataFeed file.
 
 Thin and idempotent: the ``WebhookDelivery`` row is the truth and the service refuses an
 attempt that already ran (compare-and-set on the attempt counter), so a redelivered
@@ -8,6 +8,7 @@ message or the sweep never sends one attempt twice.
 from celery import shared_task
 
 from . import webhooks
+from .api import datafeed
 
 
 # The names are those from before the move out of ``claims``: messages already queued and
@@ -29,3 +30,9 @@ def webhook_sweep_task() -> int:
     for delivery_id, attempt in due:
         webhook_deliver_task.delay(delivery_id, attempt)
     return len(due)
+
+
+@shared_task(name=datafeed.BUILD_TASK, acks_late=True, soft_time_limit=1800, time_limit=1900)
+def datafeed_build_task() -> str:
+    """Build the DataFeed file of the desk's current state (a no-op if it is built)."""
+    return datafeed.datafeed_build().etag

@@ -111,9 +111,10 @@ class _ProcessCopy:
     and of the pages most recently served, bounded in number and bytes."""
 
     # Enough for the pages of a spike (a few hot verdicts, the index) and little against a
-    # web worker's memory budget.
+    # web worker's memory budget (the first middleware keeps the whole responses as well:
+    # publishing.middleware).
     MAX_PAGES = 200
-    MAX_BYTES = 4 * 1024 * 1024
+    MAX_BYTES = 2 * 1024 * 1024
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -187,6 +188,30 @@ def page_lookup(key: str) -> tuple[int, tuple | None]:
         if entry is not None and entry[0] == gen:
             _process.keep(key, entry)
     return gen, entry
+
+
+def generation_local() -> int | None:
+    """The current generation as this process may trust it, or None when unknown.
+
+    This process's copy while it is fresher than ``PUBLIC_CACHE_LOCAL_SECONDS``; else one
+    read of the cache (and the copy refreshed). None when the cache has no generation or
+    cannot be reached: the caller then lets the full stack answer (which starts one).
+    """
+    if settings.PUBLIC_CACHE_LOCAL_SECONDS:
+        gen = _process.fresh_gen()
+        if gen is not None:
+            return gen
+    try:
+        found = cache.get_many([GENERATION_KEY])
+    except CACHE_ERRORS as error:
+        _unavailable(error)
+        return None
+    if GENERATION_KEY not in found:
+        return None
+    gen = int(found[GENERATION_KEY])
+    if settings.PUBLIC_CACHE_LOCAL_SECONDS:
+        _process.set_gen(gen)
+    return gen
 
 
 def _store(key: str, value: Any) -> None:

@@ -34,7 +34,7 @@ from claims import links
 from claims.models import Claim
 from claims.selectors import rating_scale_default, ratings_default_scale
 
-from . import caching, selectors
+from . import caching, frontcache, selectors
 from .claimreview import claim_review, origin_of
 from .context import quote_context
 from .feeds import FactCheckFeed
@@ -94,11 +94,14 @@ def cached_page(kind: str, stamp: Callable[..., Stamp | None]):
                     request, etag=etag, last_modified=last_modified
                 )
                 if not_modified is not None:  # the reader has this page: nothing to render
+                    frontcache.mark(request, gen=gen, etag=etag, last_modified=last_modified)
                     return _headers(not_modified, etag, last_modified)
                 body = _render(request, content(request, *args, **kwargs))
                 entry = (gen, etag, last_modified, body)
                 caching.page_store(key, entry)
             _gen, etag, last_modified, body = entry
+            # The first middleware may answer the next request for this URL by itself.
+            frontcache.mark(request, gen=gen, etag=etag, last_modified=last_modified)
             response = get_conditional_response(
                 request, etag=etag, last_modified=last_modified
             ) or HttpResponse(body, content_type=CONTENT_TYPE)

@@ -76,13 +76,38 @@ def _plain_static_storage(settings):
 def _clear_cache():
     from django.core.cache import cache
 
+    from partners.api import keycache
+    from partners.api import middleware as partner_middleware
     from publishing import caching
+    from publishing import middleware as public_middleware
 
-    caching._process.clear()
-    cache.clear()
+    def clear() -> None:
+        caching._process.clear()
+        public_middleware.copies.clear()
+        partner_middleware.copies.clear()
+        keycache.forget()
+        cache.clear()
+
+    clear()
     yield
-    cache.clear()
-    caching._process.clear()
+    clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_datafeed_builds(request, monkeypatch):
+    """No DataFeed file is built after every publication of every test (the task runs
+    in-process in tests); the tests of the file ask for it with ``datafeed_builds``."""
+    from partners.api import datafeed
+
+    if "datafeed_builds" not in request.fixturenames:
+        monkeypatch.setattr(datafeed, "datafeed_request_build", lambda: None)
+
+
+@pytest.fixture
+def datafeed_builds(settings, tmp_path):
+    """DataFeed files built after each public change, into a media folder of the test."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

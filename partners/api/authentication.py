@@ -4,8 +4,9 @@
 Built on djangorestframework-api-key (its key format, SHA-512 hashing and
 ``get_from_key``), as an *authentication* class rather than the library's permission,
 so that the key is known to throttling (per-key rates) and to the permission classes.
-Validity is looked up on every request, never cached: a key revoked in the admin is
-refused on the next request.
+A verified key is kept by the process only while the keys' generation stands
+(``keycache``): any change to a key's row starts a new one, so a key revoked in the
+admin is refused on the next request.
 
 Staff tokens are django-rest-knox's: stored as SHA-512 hashes, each with an expiry (an
 expired token is refused and deleted). Both classes count failures per client address
@@ -26,6 +27,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from partners import services as partner_services
 
 from ..models import PartnerKey
+from . import keycache
 from .throttling import auth_failure_record, auth_failures_check
 
 KEYWORD = "Api-Key"
@@ -72,7 +74,7 @@ class PartnerKeyAuthentication(BaseAuthentication):
         if not _KEY_RE.fullmatch(key):
             raise exceptions.AuthenticationFailed(_("Invalid API key."))
         try:
-            partner_key = PartnerKey.objects.get_from_key(key)
+            partner_key = keycache.verify(key)
         except PartnerKey.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API key.")) from None
         if partner_key.has_expired:

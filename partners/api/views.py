@@ -10,19 +10,20 @@ publish, correction or retraction makes every cached body obsolete at once.
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from publishing import caching
+from publishing import caching, frontcache
 
-from . import selectors
+from . import datafeed, selectors
 from .authentication import PartnerKeyAuthentication, StaffTokenAuthentication
 from .filters import ClaimQuery, PageQuery, parse_query
 from .pagination import ClaimCursorPagination, SpeakerCursorPagination
@@ -41,6 +42,7 @@ from .serializers import (
 from .throttling import PartnerRateThrottle
 
 PARTNER_ERRORS = errors(400, 401, 403, 429)
+JSON = "application/json"
 # A DataFeed of up to this many items is built whole and cached; a larger one is streamed.
 DATAFEED_CACHED_ITEMS = 2000
 ID_PARAMETER = OpenApiParameter(
@@ -88,7 +90,8 @@ def list_stamp(kind: str, filters: Any, queryset) -> tuple[int, tuple[int, Any]]
     return gen, caching.cached(key, lambda: selectors.claims_stamp(queryset))
 
 
-def _not_modified(request: Request, etag: str) -> bool:
+def etag_matches(request: HttpRequest | Request, etag: str) -> bool:
+    """If-None-Match names ``etag`` (or ``*``): the answer is a 304."""
     header = request.headers.get("If-None-Match", "")
     if not header:
         return False
@@ -97,14 +100,30 @@ def _not_modified(request: Request, etag: str) -> bool:
 
 
 def _conditional(
-    request: Request, etag: str, build: Callable[[], dict[str, Any]], *, cache_key: str
+    request: Request,
+    etag: str,
+    build: Callable[[], dict[str, Any]],
+    *,
+    cache_key: str,
+    gen: int,
 ) -> Response | HttpResponse:
-    """304 if the client has ``etag``; else the body (cached under the ETag) with it."""
-    if _not_modified(request, etag):
-        response = HttpResponse(status=304)
-    else:
-        response = Response(caching.cached(f"api:v1:{cache_key}:{etag}", build))
+    """304 if the client has ``etag``; else the body with it.
+
+    The body is rendered to JSON once per ETag (which holds the generation) and kept as
+    bytes in the shared cache; the first middleware keeps the whole response too
+    (``partners.api.middleware``), so a repeated request costs one cache round trip.
+    """
+    if etag_matches(request, etag):
+        response: Response | HttpResponse = HttpResponse(status=304)
+    elif request.accepted_media_type == JSON:
+        body = caching.cached(
+            f"api:v1:{cache_key}:json:{etag}", lambda: JSONRenderer().render(build())
+        )
+        response = HttpResponse(body, content_type=JSON)
+    else:  # parameters on the media type (indent=…): DRF renders as asked
+        response = Response(build())
     response["ETag"] = etag
+    frontcache.mark(request._request, gen=gen, etag=etag)
     return response
 
 
@@ -144,7 +163,7 @@ class ClaimListView(PartnerView):
             )
             return paginator.get_paginated_response([claim_data(c) for c in page]).data
 
-        return _conditional(request, etag, build, cache_key="claims")
+        return _conditional(request, etag, build, cache_key="claims", gen=gen)
 
 
 class ClaimDetailView(PartnerView):
@@ -158,10 +177,11 @@ class ClaimDetailView(PartnerView):
         responses={200: PartnerClaimSerializer, 304: NOT_MODIFIED, **errors(401, 403, 404, 429)},
     )
     def get(self, request: Request, pk: int) -> Response | HttpResponse:
+        gen = caching.generation()  # before the stamp: see publishing.caching
         stamp = selectors.partner_claim_stamp(pk)
         if stamp is None:
             raise NotFound()
-        etag = _etag("claim", pk, *stamp)
+        etag = _etag("claim", pk, *stamp, gen=gen)
 
         def build() -> dict[str, Any]:
             claim = selectors.partner_claim(pk)
@@ -169,7 +189,7 @@ class ClaimDetailView(PartnerView):
                 raise NotFound()
             return claim_data(claim)
 
-        return _conditional(request, etag, build, cache_key="claim")
+        return _conditional(request, etag, build, cache_key="claim", gen=gen)
 
 
 class SpeakerListView(PartnerView):
@@ -215,11 +235,24 @@ class ClaimReviewFeedView(PartnerView):
         parameters=[IF_NONE_MATCH],
         responses={200: DataFeedSerializer, 304: NOT_MODIFIED, **errors(401, 403, 429)},
     )
-    def get(self, request: Request) -> Response | HttpResponse:
+    def get(self, request: Request) -> HttpResponseBase:
         queryset = selectors.claimreview_feed()
         gen, (count, newest) = list_stamp("claimreview", None, queryset)
+        built = datafeed.datafeed_current(count, newest)
+        if built is not None:  # the file of this state, built in the background
+            response = datafeed.serve(request._request, built)
+            if response.status_code in (200, 304) and "Range" not in request.headers:
+                frontcache.mark(
+                    request._request,
+                    gen=gen,
+                    etag=response["ETag"],
+                    file=getattr(response, "datafeed_file", ""),
+                )
+            return response
+        # Not built yet (a new state, a fresh deploy): built here meanwhile, and queued.
+        datafeed.datafeed_request_build()
         etag = _etag("claimreview", count, newest, gen=gen)
-        if count > DATAFEED_CACHED_ITEMS and not _not_modified(request, etag):
+        if count > DATAFEED_CACHED_ITEMS and not etag_matches(request, etag):
             # Too large to hold or cache whole: written item by item from a server-side
             # cursor, so a worker's memory stays that of one item whatever the desk's size.
             response = StreamingHttpResponse(
@@ -233,4 +266,5 @@ class ClaimReviewFeedView(PartnerView):
             etag,
             lambda: datafeed_data(list(queryset), newest=newest),
             cache_key="claimreview",
+            gen=gen,
         )
