@@ -101,7 +101,8 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
         cluster = Cluster(env=envs["web-a"], webs={})
         cluster.manage("load_demo")
         for user in ("checker", "editor"):
-            cluster.tokens[user] = cluster.manage("drf_create_token", user).split()[2]
+            # The token is the last line of create_api_token (stored hashed by the desk).
+            cluster.tokens[user] = cluster.manage("create_api_token", user).splitlines()[-1]
         cluster.partner_key = cluster.manage("create_partner_key", "Partner").splitlines()[-1]
 
         def start_worker(name: str) -> desk.Process:
@@ -192,7 +193,7 @@ def _publish(cluster: Cluster, web: str, headline: str, *, sources: list[str] = 
     assert status == 200, body
     status, body = _call(
         cluster, web, "POST", base + "publish/", user="editor",
-        body={"acknowledge_sources": True},
+        body={"acknowledge_sources": "Test claim without archived sources."},
     )  # fmt: skip
     assert status == 200, body
     return body
