@@ -54,6 +54,15 @@ def flags_badge(source: Source) -> str:
 # --- Citations on the claim's page -----------------------------------------------------------
 
 
+def checked_source_url(value: str) -> str:
+    """A URL the fetcher accepts, or a form error saying why not (the service's rule)."""
+    try:
+        url, _normalised = services.source_url_check(value)
+    except DeskError as error:
+        raise forms.ValidationError(str(error)) from error
+    return url
+
+
 class CitationInlineForm(forms.ModelForm):
     url = forms.CharField(
         label=_("URL"),
@@ -77,11 +86,7 @@ class CitationInlineForm(forms.ModelForm):
     def clean_url(self):
         if self.instance.pk:
             return self.instance.source.url
-        try:
-            url, _normalised = services.source_url_check(self.cleaned_data.get("url", ""))
-        except DeskError as error:
-            raise forms.ValidationError(str(error)) from error
-        return url
+        return checked_source_url(self.cleaned_data.get("url", ""))
 
 
 class CitationFormSet(BaseInlineFormSet):
@@ -686,11 +691,7 @@ class CitationAddForm(forms.ModelForm):
         fields = ("claim", "role", "passage")
 
     def clean_url(self):
-        try:
-            url, _normalised = services.source_url_check(self.cleaned_data.get("url", ""))
-        except DeskError as error:
-            raise forms.ValidationError(str(error)) from error
-        return url
+        return checked_source_url(self.cleaned_data.get("url", ""))
 
     def _post_clean(self):
         # The source is found or created by the service; skip model validation here.

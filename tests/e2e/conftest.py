@@ -10,20 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.browser import CHROMIUM_ARGS
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM would refuse.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")

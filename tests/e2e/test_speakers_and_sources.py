@@ -12,21 +12,12 @@ from claims.defaults import install_default_scale
 from claims.models import Claim, Speaker
 from sources.models import Citation
 from tests import factories
+from tests.helpers.browser import CHROMIUM_ARGS
 from tests.helpers.workflow import submit, write_verdict
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
