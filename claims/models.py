@@ -60,6 +60,13 @@ def _partial_date_q(field: str) -> Q:
 
 
 class Article(models.Model):
+    class ImportState(models.TextChoices):
+        # An article pasted in is imported at once; one added by its URL (intake) is
+        # "importing" until the background fetch fills in its text, or "failed" with a reason.
+        IMPORTING = "importing", _("importing")
+        IMPORTED = "imported", _("imported")
+        FAILED = "failed", _("import failed")
+
     title = models.CharField(_("title"), max_length=300)
     outlet = models.CharField(_("outlet"), max_length=200, blank=True)
     url = models.URLField(_("URL"), max_length=2048, blank=True)
@@ -74,6 +81,20 @@ class Article(models.Model):
         help_text=_("As precise as known: 2022, 2022-01 or 2022-01-07."),
     )
     text = models.TextField(_("text"))
+    import_state = models.CharField(
+        _("import state"),
+        max_length=10,
+        choices=ImportState,
+        default=ImportState.IMPORTED,
+        db_index=True,
+    )
+    import_reason = models.TextField(_("why the import failed"), blank=True)
+    # Where the page says it lives (<link rel=canonical>, else the final URL), normalised,
+    # and the sha256 of the main text: the same article twice opens the existing one.
+    canonical_url = models.CharField(_("canonical URL"), max_length=2048, blank=True, db_index=True)
+    text_sha256 = models.CharField(
+        _("sha256 of the text"), max_length=64, blank=True, db_index=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -95,7 +116,10 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=_partial_date_q("published_on"), name="article_published_on_partial_date"
             ),
-            models.CheckConstraint(condition=~Q(text=""), name="article_text_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(text="") | ~Q(import_state="imported"),
+                name="article_text_not_empty",
+            ),
             models.CheckConstraint(condition=~Q(title=""), name="article_title_not_empty"),
         ]
 
@@ -529,3 +553,58 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class Appearance(models.Model):
+    """Another place a checked claim appeared: recorded without a new verdict.
+
+    Public once the claim is public (page, ClaimReview ``itemReviewed.appearance``, partner
+    API ``appearances``); recorded only through ``claims.services.claim_appearance_add``,
+    which bumps the claim's version and announces the public change.
+    """
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="appearances"
+    )
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appearances",
+    )
+    url = models.URLField(_("URL"), max_length=2048, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    outlet = models.CharField(_("outlet"), max_length=200, blank=True)
+    appeared_on = models.CharField(
+        _("appeared on"), max_length=10, blank=True, validators=[partial_date_validator]
+    )
+    quote = models.TextField(_("words in this appearance"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appearance")
+        verbose_name_plural = _("appearances")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "article"],
+                condition=Q(article__isnull=False),
+                name="appearance_once_per_article",
+            ),
+            models.CheckConstraint(
+                condition=_partial_date_q("appeared_on"), name="appearance_partial_date"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.url or str(self.article or "")

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "claims",
     "sources",
     "publishing",
+    "intake",
     "partners",
     "newsdesk",
 ]

@@ -1,0 +1,1 @@
+"""What intake does when something else happens (connected in ``IntakeConfig.ready``)."""

@@ -1,0 +1,1 @@
+"""Intake's Celery tasks (sent by name; see ``sources.queue``)."""
