@@ -1,0 +1,11 @@
+"""Intake's own signals.
+
+``article_imported`` is sent (on commit) when an article added by its URL has its text:
+the inbox computes the article's suggestions from it (``intake.receivers``).
+"""
+
+from django.dispatch import Signal
+
+# Sent with ``article`` (claims.models.Article, import_state "imported") and ``feed``
+# (intake.models.Feed or None when a person added the URL).
+article_imported = Signal()
