@@ -126,6 +126,10 @@ _CHECKER_PERMISSIONS = [
     "sources.change_citation",
     "sources.delete_citation",
     "sources.view_snapshot",
+    # Intake (issue 15): fact-checkers see the watched feeds and what they brought.
+    "intake.view_feed",
+    "intake.view_feedentry",
+    "intake.view_articleimport",
 ]
 _EDITOR_EXTRA = [
     "claims.review_claim",
@@ -138,6 +142,10 @@ _EDITOR_EXTRA = [
     "claims.change_ratingscale",
     "claims.add_rating",
     "claims.change_rating",
+    # Intake (issue 15): editors add, change, pause and resume watched feeds.
+    "intake.add_feed",
+    "intake.change_feed",
+    "intake.delete_feed",
 ]
 
 DESK_GROUPS = {

@@ -385,6 +385,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.datafeed_build_task",
         "schedule": env.float("DATAFEED_REBUILD_SECONDS", default=3600.0),
     },
+    # Intake (issue 15): watched feeds that are due, and article imports a lost message left.
+    "poll-feeds": {"task": "intake.tasks.feeds_poll_due_task", "schedule": 60.0},
+    "sweep-article-imports": {"task": "intake.tasks.article_import_sweep_task", "schedule": 60.0},
     "recheck-sources": {
         "task": "sources.tasks.source_recheck_task",
         "schedule": env.float("SOURCE_RECHECK_SWEEP_SECONDS", default=3600.0),
@@ -404,6 +407,15 @@ CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
 SNAPSHOT_BROWSER = env.bool("SNAPSHOT_BROWSER", default=Path(CHROMIUM_PATH).is_file())
 SNAPSHOT_BROWSER_TIMEOUT = env.float("SNAPSHOT_BROWSER_TIMEOUT", default=15.0)
 SNAPSHOT_BROWSER_MAX_PAGES = env.int("SNAPSHOT_BROWSER_MAX_PAGES", default=100)
+# Intake (issue 15): articles added by URL and watched feeds.
+# An imported page with less main text than this is "not an article" (an index, a login page).
+INTAKE_MIN_ARTICLE_CHARS = env.int("INTAKE_MIN_ARTICLE_CHARS", default=400)
+# New feed entries imported per poll at most (a feed's own limit overrides it).
+INTAKE_FEED_MAX_ENTRIES = env.int("INTAKE_FEED_MAX_ENTRIES", default=20)
+# Failed polls in a row after which a feed is paused (and the editors told).
+INTAKE_FEED_PAUSE_AFTER = env.int("INTAKE_FEED_PAUSE_AFTER", default=5)
+# The largest feed read, in bytes (a larger body is cut off by the fetcher, never parsed).
+INTAKE_FEED_MAX_BYTES = env.int("INTAKE_FEED_MAX_BYTES", default=5 * 1024 * 1024)
 # How long a web process trusts its copy of the public-cache generation: a cached page is
 # then served from the process's memory, and a publication shows everywhere within this
 # many seconds. 0: every request asks the shared cache.

@@ -12,6 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from claims.models import Article, Claim, Speaker
 
 
+class Failure(models.TextChoices):
+    """Why an article import failed."""
+
+    BLOCKED = "blocked", _("address refused")
+    FETCH = "fetch", _("not fetched")
+    HTTP = "http", _("error page")
+    NOT_ARTICLE = "not_article", _("no article text")
+    DUPLICATE = "duplicate", _("already in the desk")
+
+
 class ArticleImport(models.Model):
     """The background import of one article added by its URL (by hand or from a feed).
 
@@ -19,6 +29,8 @@ class ArticleImport(models.Model):
     the fetch's evidence: the source that was fetched and the snapshot of the page as
     published (sha256, fetched_at) that the article's words were taken from.
     """
+
+    Failure = Failure
 
     article = models.OneToOneField(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="import_record"
@@ -58,6 +70,22 @@ class ArticleImport(models.Model):
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Why it failed, as a code and the fetcher's technical reason: said in the reader's
+    # language at display time (``intake.importing.import_reason_text``).
+    failure = models.CharField(
+        _("why it failed"), max_length=12, choices=Failure, blank=True, default=""
+    )
+    detail = models.TextField(_("technical reason"), blank=True)
+    # The page is an article the desk has already (same canonical URL or same text).
+    duplicate_of = models.ForeignKey(
+        Article,
+        verbose_name=_("already in the desk as"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    author = models.CharField(_("author"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("article import")
