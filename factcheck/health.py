@@ -1,4 +1,5 @@
-"""``/health/``: database, cache, broker and worker heartbeat; 200 when all are well, else 503."""
+"""``/health/``: database, cache, broker, worker heartbeat and watched feeds; 200 when all
+are well, else 503."""
 
 import time
 
@@ -43,11 +44,25 @@ def _check_worker() -> str:
     return "ok" if age <= HEARTBEAT_MAX_AGE else f"last worker heartbeat {age:.0f} s ago"
 
 
+def _check_feeds() -> str:
+    """Active watched feeds not polled for three of their intervals: beat or the workers
+    are not doing their job (or, without a broker, ``manage.py feeds_poll`` is not run)."""
+    from intake.feeds import feeds_overdue
+
+    overdue = feeds_overdue()
+    if not overdue:
+        return "ok"
+    names = ", ".join(f"{feed.name} (#{feed.pk})" for feed in overdue[:5])
+    more = f" and {len(overdue) - 5} more" if len(overdue) > 5 else ""
+    return f"{len(overdue)} feed(s) not polled for three intervals: {names}{more}"
+
+
 CHECKS = {
     "database": _check_database,
     "cache": _check_cache,
     "broker": _check_broker,
     "worker": _check_worker,
+    "feeds": _check_feeds,
 }
 
 

@@ -19,6 +19,7 @@ def test_embedded_default_is_healthy(client):
         "cache": "ok",
         "broker": "in-process",
         "worker": "in-process",
+        "feeds": "ok",
     }
     assert "no-cache" in response["Cache-Control"]
 
@@ -66,3 +67,22 @@ def test_json_log_lines():
     )
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "fetched x" and line["source_id"] == 7 and line["logger"] == "sources"
+
+
+def test_a_feed_not_polled_for_three_intervals_makes_it_unhealthy(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from intake.models import Feed
+
+    feed = Feed.objects.create(name="Bote", url="https://bote.example/feed", interval_minutes=10)
+    Feed.objects.filter(pk=feed.pk).update(last_polled_at=timezone.now() - timedelta(minutes=25))
+    assert client.get("/health/").json()["feeds"] == "ok"
+    Feed.objects.filter(pk=feed.pk).update(last_polled_at=timezone.now() - timedelta(minutes=31))
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["feeds"].startswith("1 feed(s) not polled for three intervals: Bote")
+    # A paused feed is not expected to be polled.
+    Feed.objects.filter(pk=feed.pk).update(state="paused")
+    assert client.get("/health/").status_code == 200

@@ -16,6 +16,7 @@ from claims.models import Article, Claim, Correction, Rating, RatingScale, Speak
 from .conversation import ConversationMixin
 from .errors import DeskErrorMessages
 from .history import ReadOnlyHistoryAdmin, viewing_history
+from .intake import ArticleImportAdminMixin
 from .sources import CitationInline, CitedSourcesFlagMixin, SourcesFlaggedFilter
 from .speakers import merge_speakers
 from .split import SplitViewMixin
@@ -78,17 +79,20 @@ class ArticleCorrectionForm(forms.ModelForm):
 _FREE, _CORRECT, _EDITORS_ONLY, _RETRACTED = "free", "correct", "editors only", "retracted"
 
 
-class ArticleAdmin(SplitViewMixin, DeskErrorMessages, ReadOnlyHistoryAdmin):
+class ArticleAdmin(
+    ArticleImportAdminMixin, SplitViewMixin, DeskErrorMessages, ReadOnlyHistoryAdmin
+):
     list_display = (
         "title",
         "outlet",
         "language",
         "published_on",
+        "import_state_display",
         "claim_count",
         "split_link",
         "created_at",
     )
-    list_filter = ("language", "outlet")
+    list_filter = ("import_state", "language", "outlet")
     search_fields = ("title", "outlet", "url")
     date_hierarchy = "created_at"
     readonly_fields = ("created_by", "created_at", "updated_at")
@@ -160,6 +164,12 @@ class ArticleAdmin(SplitViewMixin, DeskErrorMessages, ReadOnlyHistoryAdmin):
 
     @admin.display(description=_("split"))
     def split_link(self, obj: Article) -> str:
+        if obj.import_state != Article.ImportState.IMPORTED:
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:claims_article_importing", args=[obj.pk]),
+                _("Importing…") if obj.import_state == "importing" else _("Why it failed"),
+            )
         return format_html(
             '<a class="button" href="{}">{}</a>',
             reverse("admin:claims_article_split", args=[obj.pk]),

@@ -8,7 +8,7 @@ below, which call the same services as the rest of the admin.
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -151,6 +151,12 @@ class SplitViewMixin:
 
     def split_view(self, request: HttpRequest, article_id: int) -> HttpResponse:
         article = self._article(request, article_id)
+        if article.import_state != Article.ImportState.IMPORTED:
+            # Added by its URL and not in yet (or failed): nothing to split; the
+            # importing page says where it stands (newsdesk.admin.intake).
+            return HttpResponseRedirect(
+                reverse("admin:claims_article_importing", args=[article.pk])
+            )
         claims = list(article.claims.all())
         badges = claims_source_badges(c.pk for c in claims)
         speakers = {c.speaker_id: c.speaker for c in claims}

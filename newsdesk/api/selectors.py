@@ -8,11 +8,21 @@ from sources.selectors import source_detail
 
 
 def desk_articles() -> QuerySet[Article]:
-    return Article.objects.defer("text").annotate(claim_count=Count("claims"))
+    # The import record (and the article it duplicates) say why a failed import failed.
+    return (
+        Article.objects.defer("text")
+        .select_related("import_record__duplicate_of")
+        .annotate(claim_count=Count("claims"))
+    )
 
 
 def desk_article(article_id: int) -> Article | None:
-    return Article.objects.annotate(claim_count=Count("claims")).filter(pk=article_id).first()
+    return (
+        Article.objects.select_related("import_record__duplicate_of")
+        .annotate(claim_count=Count("claims"))
+        .filter(pk=article_id)
+        .first()
+    )
 
 
 def desk_claims(*, status: str = "", article_id: int | None = None) -> QuerySet[Claim]:

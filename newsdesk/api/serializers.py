@@ -26,6 +26,7 @@ from claims.models import (
 )
 from claims.services import MAX_ARTICLE_CHARS
 from claims.text import clean_text
+from intake.importing import import_reason_text
 from partners.api.serializers import CorrectionSerializer, correction_data, iso
 from sources.models import Citation, Snapshot, Source
 
@@ -107,6 +108,38 @@ class ArticleCreateInput(Input):
         validators=[partial_date_validator],
         help_text="As precise as known: 2022, 2022-01 or 2022-01-07 (a day of the calendar).",
     )
+
+
+class ArticleImportInput(Input):
+    url = serializers.CharField(
+        max_length=2048,
+        help_text=(
+            "Add the article at this address: fetched in the background (202 with "
+            '"import_state": "importing"); an article the desk has already answers 200.'
+        ),
+    )
+
+
+class ArticleCreateOrImportInput(serializers.Serializer):
+    """For the schema only: the body is either a pasted article or ``{"url"}``."""
+
+    title = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    text = serializers.CharField(
+        required=False,
+        help_text="The article text (pasted article); without it, `url` is imported.",
+    )
+    language = serializers.CharField(required=False)
+    outlet = serializers.CharField(required=False, allow_blank=True)
+    url = serializers.CharField(
+        max_length=2048,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "With `text`: where the article was published. Alone: the article is fetched "
+            'from it in the background (202, "import_state": "importing").'
+        ),
+    )
+    published_on = serializers.CharField(required=False, allow_blank=True)
 
 
 class ClaimCreateInput(Input):
@@ -244,6 +277,18 @@ class DeskArticleSerializer(serializers.Serializer):
     language = serializers.CharField()
     published_on = serializers.CharField(allow_blank=True)
     claim_count = serializers.IntegerField()
+    import_state = serializers.ChoiceField(
+        choices=Article.ImportState.choices,
+        help_text="`importing` while an article added by its URL is fetched; then "
+        "`imported`, or `failed` with `import_reason`.",
+    )
+    import_reason = serializers.CharField(
+        allow_blank=True, help_text="Why the import failed, in the request's language."
+    )
+    duplicate_of = serializers.IntegerField(
+        allow_null=True,
+        help_text="A failed import of an article the desk has already: that article's id.",
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -258,6 +303,13 @@ class DeskArticleDetailSerializer(DeskArticleSerializer):
         return {**article_data(article), "text": article.text}
 
 
+def _duplicate_of(article: Article) -> int | None:
+    if article.import_state != Article.ImportState.FAILED:
+        return None
+    record = getattr(article, "import_record", None)
+    return record.duplicate_of_id if record is not None else None
+
+
 def article_data(article: Article) -> dict[str, Any]:
     return {
         "id": article.pk,
@@ -267,6 +319,9 @@ def article_data(article: Article) -> dict[str, Any]:
         "language": article.language,
         "published_on": article.published_on,
         "claim_count": getattr(article, "claim_count", 0),
+        "import_state": article.import_state,
+        "import_reason": import_reason_text(article),
+        "duplicate_of": _duplicate_of(article),
         "created_at": iso(article.created_at),
         "updated_at": iso(article.updated_at),
     }

@@ -22,6 +22,7 @@ from claims import comments, services, workflow
 from claims.models import Article, Claim, Rating, Speaker
 from claims.selectors import speaker_for_name
 from claims.suggestions import article_suggestions
+from intake.importing import article_import_start
 from partners.api.authentication import StaffTokenAuthentication
 from partners.api.filters import PageQuery, parse_query
 from partners.api.pagination import DeskCursorPagination
@@ -34,6 +35,8 @@ from .filters import DeskClaimQuery
 from .permissions import HasDeskPermissions, IsDeskStaff
 from .serializers import (
     ArticleCreateInput,
+    ArticleCreateOrImportInput,
+    ArticleImportInput,
     CitationInput,
     ClaimCreateInput,
     CommentInput,
@@ -148,15 +151,38 @@ class ArticleListView(DeskView):
 
     @extend_schema(
         operation_id="desk_articles_create",
-        summary="Import an article",
-        request=ArticleCreateInput,
-        responses={201: DeskArticleDetailSerializer, **errors(400, 401, 403, 415, 429)},
+        summary="Import an article: pasted text, or fetched from its URL",
+        description=(
+            "With `text`: the article as pasted (201). With only `url`: the article is "
+            "fetched in the background through the SSRF-safe fetcher (202, `import_state` "
+            "`importing`; poll `GET articles/{id}/` until it is `imported` or `failed`); "
+            "the same article again (its URL, canonical URL or text) answers 200 with the "
+            "article the desk has. An address that is not a web address, or that the "
+            "fetcher refuses (a private or metadata address), is a 400."
+        ),
+        request=ArticleCreateOrImportInput,
+        responses={
+            200: DeskArticleDetailSerializer,
+            201: DeskArticleDetailSerializer,
+            202: DeskArticleDetailSerializer,
+            **errors(400, 401, 403, 415, 429),
+        },
     )
     def post(self, request: Request) -> Response:
+        body = request.data
+        if isinstance(body, dict) and "text" not in body and "url" in body:
+            return self._import(self.input(ArticleImportInput)["url"])
         data = self.input(ArticleCreateInput)
         article = services.article_create(created_by=self.user, **data)
         article = selectors.desk_article(article.pk)
         return Response(DeskArticleDetailSerializer(article).data, status=status.HTTP_201_CREATED)
+
+
+    def _import(self, url: str) -> Response:
+        article, started = article_import_start(url=url, user=self.user)
+        found = selectors.desk_article(article.pk)
+        code = status.HTTP_202_ACCEPTED if started else status.HTTP_200_OK
+        return Response(DeskArticleDetailSerializer(found).data, status=code)
 
 
 def _article(pk: int) -> Article:
