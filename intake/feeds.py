@@ -28,8 +28,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -265,9 +264,7 @@ def _poll(feed: Feed) -> PollReport:
 
 def _record_entries(feed: Feed, entries: tuple[Entry, ...]) -> int:
     guids = [entry.guid for entry in entries]
-    known = set(
-        FeedEntry.objects.filter(feed=feed, guid__in=guids).values_list("guid", flat=True)
-    )
+    known = set(FeedEntry.objects.filter(feed=feed, guid__in=guids).values_list("guid", flat=True))
     fresh = [entry for entry in entries if entry.guid not in known][:MAX_RECORDED_PER_POLL]
     FeedEntry.objects.bulk_create(
         [
@@ -290,9 +287,9 @@ def _record_entries(feed: Feed, entries: tuple[Entry, ...]) -> int:
 def _import_waiting(feed: Feed) -> int:
     """Start imports of up to ``max_entries`` waiting entries (newest first)."""
     waiting = list(
-        FeedEntry.objects.filter(feed=feed, state=EntryState.NEW).order_by(
-            "-published_at", "id"
-        )[: _max_entries(feed)]
+        FeedEntry.objects.filter(feed=feed, state=EntryState.NEW).order_by("-published_at", "id")[
+            : _max_entries(feed)
+        ]
     )
     started = 0
     for entry in waiting:
@@ -375,4 +372,3 @@ def feeds_overdue(*, now: datetime | None = None) -> list[Feed]:
         if last is not None and now - last > timedelta(minutes=3 * feed.interval_minutes):
             overdue.append(feed)
     return overdue
-

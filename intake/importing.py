@@ -316,9 +316,7 @@ def _page_of(snapshot: Snapshot) -> ArticlePage:
     if snapshot.kind == Snapshot.Kind.HTML:
         body = _read_body(snapshot)
         if body:
-            return page.article_page(
-                body, charset=snapshot.charset or None, url=snapshot.final_url
-            )
+            return page.article_page(body, charset=snapshot.charset or None, url=snapshot.final_url)
     if snapshot.kind in (Snapshot.Kind.TEXT, Snapshot.Kind.PDF):
         return page.text_page(
             snapshot.text, title=snapshot.title, published_on=snapshot.published_on
@@ -353,9 +351,7 @@ def _fail(record: ArticleImport, failure: str, detail: str) -> Ended:
     return Ended("failed", article.pk)
 
 
-def _entry_done(
-    record: ArticleImport, state: str, reason: str, *, article: Article | None
-) -> None:
+def _entry_done(record: ArticleImport, state: str, reason: str, *, article: Article | None) -> None:
     if record.feed_entry_id is None:
         return
     FeedEntry.objects.filter(pk=record.feed_entry_id).update(

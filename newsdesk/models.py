@@ -19,6 +19,7 @@ class Notification(models.Model):
         PUBLISHED = "published", _("Published")
         CORRECTED = "corrected", _("Corrected")
         SOURCES = "sources", _("A cited source failed or changed")
+        FEED_PAUSED = "feed_paused", _("A watched feed was paused")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -2,7 +2,8 @@
 
 ``claims.signals.desk_event`` (review requested, changes requested, a comment, an
 assignment) and ``claims.signals.public_change`` (published, corrected, a cited source of
-a public claim changed) become in-app notifications and their e-mail
+a public claim changed) and ``intake.signals.feed_paused`` (a watched feed kept failing)
+become in-app notifications and their e-mail
 (``newsdesk.notifications``). Connected in ``NewsdeskConfig.ready``.
 """
 
@@ -12,6 +13,7 @@ from django.dispatch import receiver
 
 from claims.models import Claim
 from claims.signals import desk_event, public_change
+from intake.signals import feed_paused
 
 from .models import Notification
 from .notifications import notify, staff_with_permission
@@ -84,3 +86,16 @@ def notify_public_change(*, claim_id: int, event: str, **kwargs: Any) -> None:
         )
     elif event == "sources":
         _notify_sources(claim)
+
+
+@receiver(feed_paused, dispatch_uid="newsdesk.notify_feed_paused")
+def notify_feed_paused(*, feed: Any, **kwargs: Any) -> None:
+    """The editors (who may resume feeds) hear that a feed was paused, and why."""
+    editors = staff_with_permission("intake.change_feed")
+    notify(
+        recipient_ids=set(editors.values_list("pk", flat=True)),
+        kind=_K.FEED_PAUSED,
+        claim=None,
+        actor_id=None,
+        text=f"{feed.name} ({feed.url}): {feed.paused_reason}",
+    )

@@ -115,9 +115,7 @@ class ArticleImportAdminMixin:
         duplicate = record.duplicate_of if record is not None else None
         if duplicate is not None and article.import_state == Article.ImportState.FAILED:
             messages.info(request, import_reason_text(article, record))
-            return HttpResponseRedirect(
-                reverse("admin:claims_article_split", args=[duplicate.pk])
-            )
+            return HttpResponseRedirect(reverse("admin:claims_article_split", args=[duplicate.pk]))
         context = {
             **self.admin_site.each_context(request),  # type: ignore[attr-defined]
             "opts": Article._meta,

@@ -177,7 +177,6 @@ class ArticleListView(DeskView):
         article = selectors.desk_article(article.pk)
         return Response(DeskArticleDetailSerializer(article).data, status=status.HTTP_201_CREATED)
 
-
     def _import(self, url: str) -> Response:
         article, started = article_import_start(url=url, user=self.user)
         found = selectors.desk_article(article.pk)

@@ -60,7 +60,7 @@ def test_a_failed_import_says_why_in_german(
     )
     assert page.status_code == 200
     assert b"http-equiv" not in page.content  # done: no more refreshing
-    assert "Der Import ist fehlgeschlagen".encode() in page.content
+    assert b"Der Import ist fehlgeschlagen" in page.content
 
 
 def test_a_bad_or_refused_address_is_a_form_error(client, checker, loopback_only):
@@ -73,7 +73,9 @@ def test_a_bad_or_refused_address_is_a_form_error(client, checker, loopback_only
     assert not loopback_only
 
 
-def test_a_known_article_leads_to_it(client, checker, http_server, django_capture_on_commit_callbacks):
+def test_a_known_article_leads_to_it(
+    client, checker, http_server, django_capture_on_commit_callbacks
+):
     http_server.respond("/one", body=german_page())
     http_server.respond("/two", body=german_page())
     client.force_login(checker)
@@ -117,7 +119,9 @@ def test_editors_add_feeds_checkers_only_see_them(
     assert b"Poll now" in change.content
 
 
-def test_a_paused_feed_shows_why_and_can_be_resumed(client, editor, http_server, django_capture_on_commit_callbacks):
+def test_a_paused_feed_shows_why_and_can_be_resumed(
+    client, editor, http_server, django_capture_on_commit_callbacks
+):
     http_server.respond("/feed", body=rss([]), content_type="application/rss+xml")
     feed = Feed.objects.create(
         name="Bote",

@@ -97,7 +97,11 @@ def test_a_bad_or_refused_url_is_a_400_with_a_message(api, url, loopback_only):
 def test_pasted_text_still_answers_201(api):
     response = api.post(
         ARTICLES,
-        {"title": "T", "text": "Der Minister sagte, es gebe keine Probleme.", "url": "https://x.example/a"},
+        {
+            "title": "T",
+            "text": "Der Minister sagte, es gebe keine Probleme.",
+            "url": "https://x.example/a",
+        },
         format="json",
     )
     assert response.status_code == 201

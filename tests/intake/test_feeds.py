@@ -37,7 +37,9 @@ def make_feed(url: str, **kwargs) -> Feed:
     return Feed.objects.create(url=url, next_poll_at=timezone.now(), **kwargs)
 
 
-def serve_feed(server, path: str, body: bytes, *, etag: str = '"v1"', content_type: str = "application/rss+xml"):
+def serve_feed(
+    server, path: str, body: bytes, *, etag: str = '"v1"', content_type: str = "application/rss+xml"
+):
     """Serve ``body`` with an ETag and Last-Modified, answering 304 to a matching request."""
 
     def handler(ex):
@@ -61,7 +63,9 @@ def test_a_rss_feed_imports_its_entries_and_answers_304_next_time(poll, http_ser
     serve_feed(http_server, "/feed.xml", rss(items))
     feed = make_feed(http_server.url("/feed.xml"), language="de", outlet="Bote")
     seen = []
-    article_imported.connect(lambda sender, **kw: seen.append(kw["feed"]), weak=False, dispatch_uid="t1")
+    article_imported.connect(
+        lambda sender, **kw: seen.append(kw["feed"]), weak=False, dispatch_uid="t1"
+    )
     try:
         report = poll(feed)
     finally:
@@ -99,8 +103,11 @@ def test_an_atom_feed_and_new_entries_later(poll, http_server):
 def test_entries_are_deduplicated_by_guid_and_by_url(poll, http_server):
     http_server.respond("/a", body=german_page())
     # The same GUID twice in one feed, and another GUID pointing to the same article.
-    items = [("g1", http_server.url("/a"), "A"), ("g1", http_server.url("/a"), "A again"),
-             ("g2", http_server.url("/a") + "?utm_source=rss", "A by another id")]
+    items = [
+        ("g1", http_server.url("/a"), "A"),
+        ("g1", http_server.url("/a"), "A again"),
+        ("g2", http_server.url("/a") + "?utm_source=rss", "A by another id"),
+    ]
     serve_feed(http_server, "/feed", rss(items))
     feed = make_feed(http_server.url("/feed"))
     report = poll(feed)
@@ -120,7 +127,11 @@ def test_entries_are_deduplicated_by_guid_and_by_url(poll, http_server):
 def test_the_same_text_from_a_feed_leaves_no_second_row(poll, http_server):
     http_server.respond("/one", body=german_page())
     http_server.respond("/two", body=german_page())
-    serve_feed(http_server, "/feed", rss([("1", http_server.url("/one"), "1"), ("2", http_server.url("/two"), "2")]))
+    serve_feed(
+        http_server,
+        "/feed",
+        rss([("1", http_server.url("/one"), "1"), ("2", http_server.url("/two"), "2")]),
+    )
     poll(make_feed(http_server.url("/feed")))
     assert Article.objects.count() == 1
     assert sorted(FeedEntry.objects.values_list("state", flat=True)) == ["duplicate", "imported"]
@@ -131,7 +142,9 @@ def test_at_most_n_entries_per_poll_and_the_rest_next_time(poll, http_server, se
     settings.INTAKE_FEED_MAX_ENTRIES = 2
     for n in range(5):
         http_server.respond(f"/n/{n}", body=numbered_page(n))
-    serve_feed(http_server, "/feed", rss([(str(n), http_server.url(f"/n/{n}"), str(n)) for n in range(5)]))
+    serve_feed(
+        http_server, "/feed", rss([(str(n), http_server.url(f"/n/{n}"), str(n)) for n in range(5)])
+    )
     feed = make_feed(http_server.url("/feed"))
     report = poll(feed)
     assert (report.new, report.imported) == (5, 2)
@@ -147,7 +160,17 @@ def test_at_most_n_entries_per_poll_and_the_rest_next_time(poll, http_server, se
 
 
 def test_entry_urls_go_through_the_ssrf_rules(poll, http_server, loopback_only):
-    serve_feed(http_server, "/feed", rss([("meta", "http://169.254.169.254/latest/", "x"), ("lan", "http://10.0.0.1/", "y"), ("none", "", "no link")]))
+    serve_feed(
+        http_server,
+        "/feed",
+        rss(
+            [
+                ("meta", "http://169.254.169.254/latest/", "x"),
+                ("lan", "http://10.0.0.1/", "y"),
+                ("none", "", "no link"),
+            ]
+        ),
+    )
     feed = make_feed(http_server.url("/feed"))
     report = poll(feed)
     assert report.outcome == "polled" and report.imported == 0
@@ -195,7 +218,10 @@ def test_a_50_mb_feed_is_cut_off_by_the_size_limit(poll, http_server):
 
 def test_an_announced_50_mb_feed_is_not_read_at_all(poll, http_server):
     def announced(ex):
-        ex.start(200, [("Content-Type", "application/rss+xml"), ("Content-Length", str(50 * 1024 * 1024))])
+        ex.start(
+            200,
+            [("Content-Type", "application/rss+xml"), ("Content-Length", str(50 * 1024 * 1024))],
+        )
         ex.write(b"<rss>")
 
     http_server.route("/big", announced)
@@ -245,7 +271,9 @@ def test_a_feed_that_keeps_failing_is_paused_with_a_notice(poll, http_server, se
     http_server.route("/feed", lambda ex: ex.respond(404, b"no"))
     feed = make_feed(http_server.url("/feed"))
     paused = []
-    feed_paused.connect(lambda sender, **kw: paused.append(kw["feed"].pk), weak=False, dispatch_uid="t2")
+    feed_paused.connect(
+        lambda sender, **kw: paused.append(kw["feed"].pk), weak=False, dispatch_uid="t2"
+    )
     try:
         for _ in range(3):
             poll(feed)
@@ -268,7 +296,14 @@ def test_a_feed_that_keeps_failing_is_paused_with_a_notice(poll, http_server, se
 
 def test_a_success_resets_the_failures(poll, http_server):
     state = {"ok": False}
-    http_server.route("/feed", lambda ex: ex.respond(200, rss([]), content_type="application/rss+xml") if state["ok"] else ex.respond(503, b""))
+    http_server.route(
+        "/feed",
+        lambda ex: (
+            ex.respond(200, rss([]), content_type="application/rss+xml")
+            if state["ok"]
+            else ex.respond(503, b"")
+        ),
+    )
     feed = make_feed(http_server.url("/feed"))
     poll(feed)
     assert feed.failures == 1
@@ -277,7 +312,9 @@ def test_a_success_resets_the_failures(poll, http_server):
     assert feed.failures == 0 and feed.last_reason == ""
 
 
-def test_poll_now_polls_a_paused_feed(http_server, editor, checker, django_capture_on_commit_callbacks):
+def test_poll_now_polls_a_paused_feed(
+    http_server, editor, checker, django_capture_on_commit_callbacks
+):
     http_server.respond("/feed", body=rss([]), content_type="application/rss+xml")
     feed = make_feed(http_server.url("/feed"), state=Feed.State.PAUSED)
     with pytest.raises(NotAllowed):
@@ -294,8 +331,15 @@ def test_the_beat_picks_only_due_active_feeds(http_server, django_capture_on_com
     http_server.respond("/feed", body=rss([]), content_type="application/rss+xml")
     now = timezone.now()
     due = make_feed(http_server.url("/feed"))
-    later = Feed.objects.create(name="later", url=http_server.url("/feed?later"), next_poll_at=now + timedelta(minutes=5))
-    paused = Feed.objects.create(name="paused", url=http_server.url("/feed?p"), next_poll_at=now - timedelta(minutes=5), state="paused")
+    later = Feed.objects.create(
+        name="later", url=http_server.url("/feed?later"), next_poll_at=now + timedelta(minutes=5)
+    )
+    paused = Feed.objects.create(
+        name="paused",
+        url=http_server.url("/feed?p"),
+        next_poll_at=now - timedelta(minutes=5),
+        state="paused",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert feeds.feeds_poll_due() == [due.pk]
     due.refresh_from_db()
@@ -362,3 +406,17 @@ def test_the_health_check_names_an_overdue_feed(http_server):
     paused = make_feed(http_server.url("/c"), interval_minutes=10, name="p", state="paused")
     Feed.objects.filter(pk=paused.pk).update(last_polled_at=now - timedelta(days=3))
     assert [f.pk for f in feeds.feeds_overdue()] == [stale.pk]
+
+
+def test_the_editors_are_notified_when_a_feed_is_paused(
+    poll, http_server, settings, editor, checker
+):
+    from newsdesk.models import Notification
+
+    settings.INTAKE_FEED_PAUSE_AFTER = 1
+    http_server.route("/feed", lambda ex: ex.respond(200, b"<html>no feed</html>"))
+    feed = make_feed(http_server.url("/feed"), name="Bote")
+    poll(feed)
+    notes = Notification.objects.filter(kind="feed_paused")
+    assert [n.recipient for n in notes] == [editor]
+    assert "Bote" in notes[0].text and "not an RSS or Atom feed" in notes[0].text

@@ -146,7 +146,9 @@ def test_an_import_in_progress_is_found_by_a_second_request(http_server):
 def test_a_duplicate_by_canonical_url_leads_to_the_existing_article(run, http_server):
     canonical = http_server.url("/artikel/bus")
     http_server.respond("/artikel/bus", body=german_page(canonical=canonical))
-    http_server.respond("/amp/bus", body=german_page(canonical=canonical).replace(b"Dienstag", b"Di."))
+    http_server.respond(
+        "/amp/bus", body=german_page(canonical=canonical).replace(b"Dienstag", b"Di.")
+    )
     first, _ = run(http_server.url("/artikel/bus"))
     second, started = run(http_server.url("/amp/bus"))
     assert started
