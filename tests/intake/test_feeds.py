@@ -420,3 +420,20 @@ def test_the_editors_are_notified_when_a_feed_is_paused(
     notes = Notification.objects.filter(kind="feed_paused")
     assert [n.recipient for n in notes] == [editor]
     assert "Bote" in notes[0].text and "not an RSS or Atom feed" in notes[0].text
+
+
+def test_the_feeds_poll_command_does_what_beat_does(
+    http_server, django_capture_on_commit_callbacks
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    http_server.respond("/feed", body=rss([]), content_type="application/rss+xml")
+    feed = make_feed(http_server.url("/feed"))
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("feeds_poll", stdout=out)
+    assert "feeds polled: 1" in out.getvalue()
+    feed.refresh_from_db()
+    assert feed.last_success_at is not None
