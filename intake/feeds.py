@@ -14,8 +14,9 @@ never take one feed twice), moves their next poll one interval on and sends one
 3. entries new to the feed (by GUID, unique per feed) recorded; at most
    ``max_entries`` (or ``INTAKE_FEED_MAX_ENTRIES``) waiting entries imported by URL
    (``intake.importing.article_import_start``: the same SSRF rules, deduplicated by the
-   article's URL; after the fetch, by canonical URL and text). Entries over the limit
-   wait for the next poll, which imports them even when the feed answers 304.
+   article's URL; after the fetch, by canonical URL and text), after the feed's row is
+   released, each in its own transaction so its fetch starts at once. Entries over the
+   limit wait for the next poll, which imports them even when the feed answers 304.
 
 A failed poll (refused address, HTTP error, timeout, not a feed, too large) leaves its
 reason on the feed (shown on its page) and counts; after ``INTAKE_FEED_PAUSE_AFTER``
@@ -203,14 +204,20 @@ def feed_poll(*, feed_id: int, force: bool = False) -> PollReport:
     ``force``: poll a paused feed too ("poll now"). Reasons are written in the desk's
     language.
     """
-    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-        feed = Feed.objects.select_for_update(skip_locked=True).filter(pk=feed_id).first()
-        if feed is None:
-            busy = Feed.objects.filter(pk=feed_id).exists()
-            return PollReport("busy" if busy else "skipped")
-        if feed.state != Feed.State.ACTIVE and not force:
-            return PollReport("skipped")
-        return _poll(feed)
+    with translation.override(settings.LANGUAGE_CODE):
+        with transaction.atomic():
+            feed = Feed.objects.select_for_update(skip_locked=True).filter(pk=feed_id).first()
+            if feed is None:
+                busy = Feed.objects.filter(pk=feed_id).exists()
+                return PollReport("busy" if busy else "skipped")
+            if feed.state != Feed.State.ACTIVE and not force:
+                return PollReport("skipped")
+            report = _poll(feed)
+        if report.outcome == "failed":
+            return report
+        # After the feed's commit, each import in its own transaction: its fetch is sent
+        # when it commits, so the workers start while the poll goes on.
+        return dataclasses.replace(report, imported=_import_waiting(feed))
 
 
 def _poll(feed: Feed) -> PollReport:
@@ -235,9 +242,8 @@ def _poll(feed: Feed) -> PollReport:
         said = human_reason(error.reason)
         return _failed(feed, said.sentence if said else error.reason)
     if result.status_code == 304:
-        imported = _import_waiting(feed)
         _succeeded(feed, etag=feed.etag, last_modified=feed.last_modified)
-        return PollReport("not-modified", imported=imported)
+        return PollReport("not-modified")
     if not 200 <= result.status_code < 300:
         said = human_reason(f"The server answered {result.status_code}.")
         return _failed(feed, said.sentence if said else str(result.status_code))
@@ -253,13 +259,12 @@ def _poll(feed: Feed) -> PollReport:
             reason = _("This is not an RSS or Atom feed; nothing was read from it.")
         return _failed(feed, reason)
     new = _record_entries(feed, parsed.entries)
-    imported = _import_waiting(feed)
     _succeeded(
         feed,
         etag=result.headers.get("etag", "")[:500],
         last_modified=result.headers.get("last-modified", "")[:100],
     )
-    return PollReport("polled", new=new, imported=imported)
+    return PollReport("polled", new=new)
 
 
 def _record_entries(feed: Feed, entries: tuple[Entry, ...]) -> int:
@@ -298,21 +303,30 @@ def _import_waiting(feed: Feed) -> int:
 
 
 def _import_entry(feed: Feed, entry: FeedEntry) -> int:
-    try:
-        with transaction.atomic():
-            article, created = article_import_start(url=entry.url, user=None, feed_entry=entry)
-    except InvalidInput as error:
-        entry.state, entry.reason = EntryState.FAILED, error.message[:2000]
-        entry.save(update_fields=["state", "reason"])
+    """Import one waiting entry (1 if an import was started). The entry is claimed in the
+    import's transaction (new → importing, a conditional UPDATE that locks the row until
+    the commit), so a second poll of the feed meanwhile never starts it twice."""
+    with transaction.atomic():
+        claimed = FeedEntry.objects.filter(pk=entry.pk, state=EntryState.NEW).update(
+            state=EntryState.IMPORTING
+        )
+        if not claimed:
+            return 0
+        try:
+            with transaction.atomic():
+                article, created = article_import_start(url=entry.url, user=None, feed_entry=entry)
+        except InvalidInput as error:
+            entry.state, entry.reason = EntryState.FAILED, error.message[:2000]
+            entry.save(update_fields=["state", "reason"])
+            return 0
+        if created:
+            entry.state, entry.article = EntryState.IMPORTING, article
+            entry.save(update_fields=["state", "article"])
+            return 1
+        entry.state, entry.reason = EntryState.DUPLICATE, ""
+        entry.article = article
+        entry.save(update_fields=["state", "reason", "article"])
         return 0
-    if created:
-        entry.state, entry.article = EntryState.IMPORTING, article
-        entry.save(update_fields=["state", "article"])
-        return 1
-    entry.state, entry.reason = EntryState.DUPLICATE, ""
-    entry.article = article
-    entry.save(update_fields=["state", "reason", "article"])
-    return 0
 
 
 def _succeeded(feed: Feed, *, etag: str, last_modified: str) -> None:

@@ -58,6 +58,8 @@ def seeded(settings, monkeypatch):
     }
     # No fetches (they would leave loopback); the desk API still records the citation.
     monkeypatch.setattr("sources.queue.enqueue_fetch", lambda *args, **kwargs: None)
+    # Nor article imports by URL (intake): the article is recorded as importing.
+    monkeypatch.setattr("intake.importing._send", lambda *args, **kwargs: None)
     install_default_scale(apps)  # a flushed database has lost the migration's data
     checker = factories.desk_user("st-checker", role="fact-checker")
     editor = factories.desk_user("st-editor", role="editor")
