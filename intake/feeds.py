@@ -14,9 +14,10 @@ never take one feed twice), moves their next poll one interval on and sends one
 3. entries new to the feed (by GUID, unique per feed) recorded; at most
    ``max_entries`` (or ``INTAKE_FEED_MAX_ENTRIES``) waiting entries imported by URL
    (``intake.importing.article_import_start``: the same SSRF rules, deduplicated by the
-   article's URL; after the fetch, by canonical URL and text), after the feed's row is
-   released, each in its own transaction so its fetch starts at once. Entries over the
-   limit wait for the next poll, which imports them even when the feed answers 304.
+   article's URL; after the fetch, by canonical URL and text): the poll claims them and
+   sends one ``feed_entry_import_task`` each, so the workers start them side by side.
+   Entries over the limit wait for the next poll, which imports them even when the feed
+   answers 304; claimed entries whose task was lost wait again after a while.
 
 A failed poll (refused address, HTTP error, timeout, not a feed, too large) leaves its
 reason on the feed (shown on its page) and counts; after ``INTAKE_FEED_PAUSE_AFTER``
@@ -36,7 +37,7 @@ from typing import TYPE_CHECKING
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -48,7 +49,7 @@ from sources.reasons import human_reason
 from sources.services import source_url_check
 
 from .importing import article_import_start
-from .models import Feed, FeedEntry
+from .models import ArticleImport, Feed, FeedEntry
 from .signals import feed_paused
 
 if TYPE_CHECKING:
@@ -56,8 +57,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: The ``name=`` of ``intake.tasks.feed_poll_task``.
+#: The ``name=`` of ``intake.tasks.feed_poll_task`` and ``feed_entry_import_task``.
 POLL_TASK = "intake.tasks.feed_poll_task"
+ENTRY_TASK = "intake.tasks.feed_entry_import_task"
 # New entries recorded from one poll at most (the rest are seen again next time).
 MAX_RECORDED_PER_POLL = 1000
 
@@ -163,6 +165,7 @@ def feeds_poll_due(*, limit: int = 200) -> list[int]:
     transaction: a second beat (or worker) running meanwhile takes other feeds or none.
     """
     now = timezone.now()
+    _release_lost_entries(now)
     with transaction.atomic():
         due = list(
             Feed.objects.select_for_update(skip_locked=True)
@@ -186,7 +189,7 @@ def feeds_poll_due(*, limit: int = 200) -> list[int]:
 class PollReport:
     outcome: str  # "polled", "not-modified", "failed", "busy", "skipped"
     new: int = 0  # entries seen for the first time
-    imported: int = 0  # imports started
+    imported: int = 0  # imports sent (each started by a worker)
     reason: str = ""
 
 
@@ -215,8 +218,7 @@ def feed_poll(*, feed_id: int, force: bool = False) -> PollReport:
             report = _poll(feed)
         if report.outcome == "failed":
             return report
-        # After the feed's commit, each import in its own transaction: its fetch is sent
-        # when it commits, so the workers start while the poll goes on.
+        # After the feed's commit: the entries' imports are sent to the workers.
         return dataclasses.replace(report, imported=_import_waiting(feed))
 
 
@@ -290,43 +292,62 @@ def _record_entries(feed: Feed, entries: tuple[Entry, ...]) -> int:
 
 
 def _import_waiting(feed: Feed) -> int:
-    """Start imports of up to ``max_entries`` waiting entries (newest first)."""
-    waiting = list(
-        FeedEntry.objects.filter(feed=feed, state=EntryState.NEW).order_by("-published_at", "id")[
-            : _max_entries(feed)
-        ]
-    )
-    started = 0
-    for entry in waiting:
-        started += _import_entry(feed, entry)
-    return started
-
-
-def _import_entry(feed: Feed, entry: FeedEntry) -> int:
-    """Import one waiting entry (1 if an import was started). The entry is claimed in the
-    import's transaction (new → importing, a conditional UPDATE that locks the row until
-    the commit), so a second poll of the feed meanwhile never starts it twice."""
+    """Send the imports of up to ``max_entries`` waiting entries (newest first); returns
+    how many were sent. The entries are claimed here (new → importing, rows locked
+    ``SKIP LOCKED``), so a second poll meanwhile takes the next ones; each import is
+    started by a worker (``feed_entry_import``), so many start at once."""
     with transaction.atomic():
-        claimed = FeedEntry.objects.filter(pk=entry.pk, state=EntryState.NEW).update(
-            state=EntryState.IMPORTING
+        claimed = list(
+            FeedEntry.objects.select_for_update(skip_locked=True)
+            .filter(feed=feed, state=EntryState.NEW)
+            .order_by(F("published_at").desc(nulls_last=True), "id")
+            .values_list("pk", flat=True)[: _max_entries(feed)]
         )
-        if not claimed:
-            return 0
+        FeedEntry.objects.filter(pk__in=claimed).update(state=EntryState.IMPORTING)
+        for pk in claimed:
+            transaction.on_commit(partial(_send_entry, pk), robust=True)
+    return len(claimed)
+
+
+def _send_entry(entry_id: int) -> None:
+    current_app.tasks[ENTRY_TASK].delay(entry_id)
+
+
+def feed_entry_import(*, entry_id: int) -> str:
+    """Start the import of a claimed entry (the unit of ``feed_entry_import_task``);
+    returns "started", "duplicate", "failed" or "skipped" (not claimed, or done)."""
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        entry = (
+            FeedEntry.objects.select_for_update()
+            .filter(pk=entry_id, state=EntryState.IMPORTING, article__isnull=True)
+            .first()
+        )
+        if entry is None or ArticleImport.objects.filter(feed_entry=entry).exists():
+            return "skipped"
         try:
             with transaction.atomic():
                 article, created = article_import_start(url=entry.url, user=None, feed_entry=entry)
         except InvalidInput as error:
             entry.state, entry.reason = EntryState.FAILED, error.message[:2000]
             entry.save(update_fields=["state", "reason"])
-            return 0
+            return "failed"
         if created:
-            entry.state, entry.article = EntryState.IMPORTING, article
-            entry.save(update_fields=["state", "article"])
-            return 1
+            entry.article = article
+            entry.save(update_fields=["article"])
+            return "started"
         entry.state, entry.reason = EntryState.DUPLICATE, ""
         entry.article = article
         entry.save(update_fields=["state", "reason", "article"])
-        return 0
+        return "duplicate"
+
+
+def _release_lost_entries(now: datetime) -> int:
+    """Entries claimed by a poll whose import task never ran (a lost message): waiting
+    again, for the next poll."""
+    stale = now - timedelta(seconds=settings.FETCH_LEASE_SECONDS * 5)
+    return FeedEntry.objects.filter(
+        state=EntryState.IMPORTING, article__isnull=True, feed__last_polled_at__lte=stale
+    ).update(state=EntryState.NEW)
 
 
 def _succeeded(feed: Feed, *, etag: str, last_modified: str) -> None:

@@ -31,3 +31,9 @@ def feeds_poll_due_task() -> int:
 def feed_poll_task(feed_id: int, force: bool = False) -> str:
     """Poll one feed (``intake.feeds.feed_poll``)."""
     return feeds.feed_poll(feed_id=int(feed_id), force=bool(force)).outcome
+
+
+@shared_task(name="intake.tasks.feed_entry_import_task", ignore_result=True)
+def feed_entry_import_task(entry_id: int) -> str:
+    """Start the import of one feed entry claimed by a poll (``intake.feeds``)."""
+    return feeds.feed_entry_import(entry_id=int(entry_id))
