@@ -47,7 +47,8 @@ os.environ.setdefault("BENCH_DATABASE_NAME", "factcheck_bench_intake")
 
 from bench import bench_fetch  # noqa: E402  (the database name is read at its import)
 
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+# A Redis database for the bench alone (bench_fetch.py uses 14).
+REDIS_URL = os.environ.get("BENCH_INTAKE_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 PARAGRAPHS = [
     "Der Stadtrat von Neustadt-{n} hat am Dienstag über den Haushalt beraten. Die "
@@ -194,14 +195,16 @@ def main() -> int:
         Worker,
         forget_queue,
         publishing_to,
-        unique_queue,
         worker_env,
     )
 
     media = Path(tempfile.mkdtemp(prefix="bench-intake-"))
     server, base = start_server(args.delay)
     database_url = bench_fetch.create_database()
-    queue = unique_queue("bench-intake")
+    # The default queue, on a Redis database of the bench's own: the workers send tasks
+    # themselves (an entry's import sends its fetch), and a worker sends to the default
+    # queue whatever queue it consumes. Emptied before and after.
+    queue = "celery"
     workers: list[Worker] = []
     try:
         env = worker_env(
@@ -213,6 +216,9 @@ def main() -> int:
             INTAKE_FEED_MAX_ENTRIES=str(args.entries),
             **bench_fetch._deployed_env(),
         )
+        import redis
+
+        forget_queue(redis.Redis.from_url(REDIS_URL), queue)
         print(f"database {bench_fetch.DB_NAME}: migrating…", flush=True)
         import subprocess
 
