@@ -107,6 +107,7 @@ class TipCreateView(GenericAPIView):
             "of this API, nor by webhooks. Partner keys only; rate-limited per key."
         ),
         request=TipInput,
+        auth=[{"ApiKeyAuth": []}],
         responses={201: TipCreatedSerializer, **errors(400, 401, 403, 415, 429)},
     )
     def post(self, request: Request) -> Response:
