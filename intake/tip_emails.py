@@ -7,7 +7,10 @@ the tips waiting for a verdict that this claim answers:
 - the tip's inbox entry was matched to it when the tip came in (``matched_claim``), or the
   desk made the claim from it (``claim``);
 - or, for tips that came in before the check existed, the tip's text matches the claim
-  now (``intake.matching.published_matches``).
+  now (``intake.matching.published_matches``, asked about a bounded number of candidates).
+
+A new tip that repeats a check already published is told at once
+(``intake.tasks.tip_notify_task``, sent after the tip's commit by ``intake.tips``).
 
 Each tip is mailed at most once (compare-and-set on ``notified_at``; a redelivered task or
 a later correction sends nothing again), in the tip's language, with a signed link to
@@ -19,7 +22,9 @@ from typing import Final
 from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,8 +41,11 @@ from .tips import unsubscribe_token
 NOTIFY_TASK: Final = "intake.tasks.tips_notify_task"
 #: The events after which tipsters are told (a retraction tells nobody anything new).
 NOTIFY_EVENTS: Final = ("published", "corrected")
-#: Tips re-matched against a newly public claim at most (the newest waiting ones).
-REMATCH_LIMIT: Final = 2000
+#: Waiting tips asked about a newly public claim at most (each is one matcher query), the
+#: least similarity of their text to the check's words on PostgreSQL (a loose pre-filter:
+#: the matcher decides), and how many matches of a tip's text are looked through.
+REMATCH_LIMIT: Final = 100
+REMATCH_MIN_SIMILARITY: Final = 0.3
 REMATCH_CANDIDATES: Final = 10
 
 
@@ -50,6 +58,25 @@ def _waiting() -> Q:
     return Q(notified_at__isnull=True, unsubscribed_at__isnull=True) & ~Q(email="")
 
 
+def _rematch_candidates(waiting: QuerySet[Tip], claim: Claim) -> QuerySet[Tip]:
+    """The waiting tips worth asking the matcher about: on PostgreSQL those whose text has
+    the check's words in it (trigram word similarity, one indexed-size query), elsewhere the
+    newest; either way a bounded number, so a publication costs a bounded time."""
+    with_text = waiting.exclude(text="").only("pk", "text", "language")
+    if connection.vendor != "postgresql":
+        return with_text.order_by("-created_at")[:REMATCH_LIMIT]
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    similarity = Greatest(
+        TrigramWordSimilarity(claim.claim, "text"), TrigramWordSimilarity(claim.exact, "text")
+    )
+    return (
+        with_text.annotate(similarity=similarity)
+        .filter(similarity__gte=REMATCH_MIN_SIMILARITY)
+        .order_by("-similarity", "-created_at")[:REMATCH_LIMIT]
+    )
+
+
 def tips_waiting_for(claim: Claim) -> list[int]:
     """Ids of the tips with an address, not yet told, that ``claim`` answers."""
     waiting = Tip.objects.filter(_waiting())
@@ -58,13 +85,7 @@ def tips_waiting_for(claim: Claim) -> list[int]:
             Q(inbox_item__matched_claim_id=claim.pk) | Q(inbox_item__claim_id=claim.pk)
         ).values_list("pk", flat=True)
     )
-    others = (
-        waiting.exclude(pk__in=linked)
-        .exclude(text="")
-        .order_by("-created_at")
-        .only("pk", "text", "language")[:REMATCH_LIMIT]
-    )
-    for tip in others:
+    for tip in _rematch_candidates(waiting.exclude(pk__in=linked), claim):
         matches = published_matches(tip.text, language=tip.language, limit=REMATCH_CANDIDATES)
         if any(match.claim.pk == claim.pk for match in matches):
             linked.add(tip.pk)
