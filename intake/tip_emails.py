@@ -35,7 +35,7 @@ from claims.selectors import claims_published
 
 from .matching import published_matches
 from .models import Tip
-from .tips import unsubscribe_token
+from .tips import match_language, unsubscribe_token
 
 #: The ``name=`` of ``intake.tasks.tips_notify_task``.
 NOTIFY_TASK: Final = "intake.tasks.tips_notify_task"
@@ -62,7 +62,7 @@ def _rematch_candidates(waiting: QuerySet[Tip], claim: Claim) -> QuerySet[Tip]:
     """The waiting tips worth asking the matcher about: on PostgreSQL those whose text has
     the check's words in it (trigram word similarity, one indexed-size query), elsewhere the
     newest; either way a bounded number, so a publication costs a bounded time."""
-    with_text = waiting.exclude(text="").only("pk", "text", "language")
+    with_text = waiting.exclude(text="").only("pk", "text", "language", "channel")
     if connection.vendor != "postgresql":
         return with_text.order_by("-created_at")[:REMATCH_LIMIT]
     from django.contrib.postgres.search import TrigramWordSimilarity
@@ -86,7 +86,9 @@ def tips_waiting_for(claim: Claim) -> list[int]:
         ).values_list("pk", flat=True)
     )
     for tip in _rematch_candidates(waiting.exclude(pk__in=linked), claim):
-        matches = published_matches(tip.text, language=tip.language, limit=REMATCH_CANDIDATES)
+        matches = published_matches(
+            tip.text, language=match_language(tip), limit=REMATCH_CANDIDATES
+        )
         if any(match.claim.pk == claim.pk for match in matches):
             linked.add(tip.pk)
     return sorted(linked)

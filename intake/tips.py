@@ -162,7 +162,7 @@ def tip_submit(
     )
     quote = tip.text or tip.url
     # A link alone cannot match a check's wording: only the text is matched.
-    match = published_match(tip.text, language=tip.language) if tip.text else None
+    match = published_match(tip.text, language=match_language(tip)) if tip.text else None
     assessment = assess(quote, language=tip.language, match=match)
     InboxItem.objects.create(
         kind=InboxItem.Kind.TIP,
@@ -179,6 +179,13 @@ def tip_submit(
         # when the check is next corrected.
         transaction.on_commit(partial(_enqueue_tip_notify, tip.pk), robust=True)
     return tip
+
+
+def match_language(tip: Tip) -> str:
+    """The language to match a tip's text in: a partner names the claim's language; the
+    form knows only the language of the page the reader used (kept for the e-mail), which
+    need not be the claim's, so a reader's tip is matched in every language."""
+    return tip.language if tip.channel == Tip.Channel.PARTNER else ""
 
 
 def _enqueue_tip_notify(tip_id: int) -> None:
