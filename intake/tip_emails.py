@@ -34,8 +34,8 @@ from claims.models import Claim
 from claims.selectors import claims_published
 
 from .matching import published_matches
-from .models import Tip
-from .tips import match_language, unsubscribe_token
+from .models import InboxItem, Tip
+from .tips import match_language, tip_inbox_matched, unsubscribe_token
 
 #: The ``name=`` of ``intake.tasks.tips_notify_task``.
 NOTIFY_TASK: Final = "intake.tasks.tips_notify_task"
@@ -58,11 +58,15 @@ def _waiting() -> Q:
     return Q(notified_at__isnull=True, unsubscribed_at__isnull=True) & ~Q(email="")
 
 
-def _rematch_candidates(waiting: QuerySet[Tip], claim: Claim) -> QuerySet[Tip]:
-    """The waiting tips worth asking the matcher about: on PostgreSQL those whose text has
-    the check's words in it (trigram word similarity, one indexed-size query), elsewhere the
-    newest; either way a bounded number, so a publication costs a bounded time."""
-    with_text = waiting.exclude(text="").only("pk", "text", "language", "channel")
+def _unmatched_in_inbox() -> Q:
+    return Q(inbox_item__state=InboxItem.State.OPEN, inbox_item__matched_claim__isnull=True)
+
+
+def _rematch_candidates(tips: QuerySet[Tip], claim: Claim) -> QuerySet[Tip]:
+    """The tips worth asking the matcher about: on PostgreSQL those whose text has the
+    check's words in it (trigram word similarity, one query), elsewhere the newest; either
+    way a bounded number, so a publication costs a bounded time."""
+    with_text = tips.exclude(text="").only("pk", "text", "language", "channel", "email")
     if connection.vendor != "postgresql":
         return with_text.order_by("-created_at")[:REMATCH_LIMIT]
     from django.contrib.postgres.search import TrigramWordSimilarity
@@ -77,19 +81,25 @@ def _rematch_candidates(waiting: QuerySet[Tip], claim: Claim) -> QuerySet[Tip]:
     )
 
 
-def tips_waiting_for(claim: Claim) -> list[int]:
-    """Ids of the tips with an address, not yet told, that ``claim`` answers."""
-    waiting = Tip.objects.filter(_waiting())
+def tips_answered_by(claim: Claim) -> list[int]:
+    """Ids of the tips with an address, not yet told, that the newly public ``claim``
+    answers. Tips that came in before the check and match it now are re-matched: their
+    open inbox entries say "already checked" from now on (``tip_inbox_matched``)."""
     linked = set(
-        waiting.filter(
-            Q(inbox_item__matched_claim_id=claim.pk) | Q(inbox_item__claim_id=claim.pk)
-        ).values_list("pk", flat=True)
+        Tip.objects.filter(_waiting())
+        .filter(Q(inbox_item__matched_claim_id=claim.pk) | Q(inbox_item__claim_id=claim.pk))
+        .values_list("pk", flat=True)
     )
-    for tip in _rematch_candidates(waiting.exclude(pk__in=linked), claim):
+    others = Tip.objects.filter(_waiting() | _unmatched_in_inbox()).exclude(pk__in=linked)
+    for tip in _rematch_candidates(others, claim):
         matches = published_matches(
             tip.text, language=match_language(tip), limit=REMATCH_CANDIDATES
         )
-        if any(match.claim.pk == claim.pk for match in matches):
+        match = next((m for m in matches if m.claim.pk == claim.pk), None)
+        if match is None:
+            continue
+        tip_inbox_matched(tip=tip, match=match)
+        if tip.email:  # erased once told or unsubscribed: an address means it waits
             linked.add(tip.pk)
     return sorted(linked)
 
@@ -201,7 +211,7 @@ def tips_notify(claim_id: int) -> dict[str, int]:
     outcome: dict[str, int] = {}
     if claim is None:
         return outcome
-    for tip_id in tips_waiting_for(claim):
+    for tip_id in tips_answered_by(claim):
         result = tip_notify(tip_id=tip_id, claim=claim)
         outcome[result] = outcome.get(result, 0) + 1
     return outcome

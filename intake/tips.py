@@ -37,7 +37,7 @@ from claims.models import LANGUAGE_RE
 from claims.text import clean_text
 from sources.services import source_url_check
 
-from .matching import published_match
+from .matching import Match, published_match
 from .models import InboxItem, Tip
 from .worthiness import assess
 
@@ -179,6 +179,25 @@ def tip_submit(
         # when the check is next corrected.
         transaction.on_commit(partial(_enqueue_tip_notify, tip.pk), robust=True)
     return tip
+
+
+def tip_inbox_matched(*, tip: Tip, match: Match) -> bool:
+    """A check published after the tip came in repeats it: the tip's inbox entry, while
+    open and not matched yet, says "already checked" from now on (and is scored again).
+    Returns whether it changed."""
+    item = InboxItem.objects.filter(
+        tip=tip, state=InboxItem.State.OPEN, matched_claim__isnull=True
+    ).first()
+    if item is None:
+        return False
+    assessment = assess(item.quote, language=item.language, match=match)
+    changed = InboxItem.objects.filter(pk=item.pk, matched_claim__isnull=True).update(
+        matched_claim=match.claim,
+        match_score=match.score,
+        score=assessment.score,
+        reasons=list(assessment.reasons),
+    )
+    return bool(changed)
 
 
 def match_language(tip: Tip) -> str:

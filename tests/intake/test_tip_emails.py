@@ -189,3 +189,30 @@ def test_a_failed_send_leaves_the_tip_waiting(make_published, monkeypatch):
     monkeypatch.undo()
     assert tip_emails.tips_notify(claim.pk) == {"sent": 1}
     assert len(mail.outbox) == 1
+
+
+def test_a_tip_that_came_before_the_check_is_marked_already_checked(make_published):
+    without_address = waiting_tip(email="")
+    with_address = waiting_tip()
+    other = waiting_tip("Der Hafen wird 2030 erweitert", email="")
+    for tip in (without_address, with_address, other):
+        assert tip.inbox_item.matched_claim is None
+    claim = make_published(claim=CLAIM)
+    for tip in (without_address, with_address):
+        item = tip.inbox_item
+        item.refresh_from_db()
+        assert item.matched_claim == claim
+        assert "repeat" in item.reasons
+    other.inbox_item.refresh_from_db()
+    assert other.inbox_item.matched_claim is None
+    assert [m.to for m in mail.outbox] == [["leser@example.org"]]
+
+
+def test_a_decided_inbox_entry_is_left_as_it_is(make_published):
+    from intake.models import InboxItem
+
+    tip = waiting_tip(email="")
+    InboxItem.objects.filter(tip=tip).update(state=InboxItem.State.DISMISSED)
+    make_published(claim=CLAIM)
+    tip.inbox_item.refresh_from_db()
+    assert tip.inbox_item.matched_claim is None
