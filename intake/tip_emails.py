@@ -117,17 +117,15 @@ def _message(tip: Tip, claim: Claim, address: str, language: str) -> EmailMessag
         reverse("intake:tip-unsubscribe", kwargs={"token": unsubscribe_token(tip)})
     )
     org = settings.FACTCHECK_ORG_NAME
-    quote = tip.text or tip.url
-    if len(quote) > 300:
-        quote = quote[:299] + "…"
+    # Only the desk's words: the tip's own text is never echoed, so the form cannot be
+    # used to send someone else a text of one's choosing.
     lines = [
         _("Hello,"),
         "",
-        _("You sent us this claim:"),
+        _("You sent us a claim to check. We have checked it:"),
         "",
-        quote,
+        claim.claim,
         "",
-        _("We have checked it."),
     ]
     if rating is not None:
         lines.append(_("Our rating: %(rating)s") % {"rating": rating.label_for(language)})

@@ -43,7 +43,7 @@ def test_one_mail_with_the_link_when_a_matching_claim_is_published(make_publishe
     message = mail.outbox[0]
     assert message.to == ["leser@example.org"]
     assert f"https://faktencheck.example{claim.get_absolute_url()}" in message.body
-    assert CLAIM in message.body
+    assert CLAIM in message.body  # the check's wording (the tip's own text is not echoed)
     assert "Wir haben sie geprüft" in message.body  # the tip's language: German
     assert message.extra_headers["List-Unsubscribe"].startswith(
         "<https://faktencheck.example/tips/"
@@ -216,3 +216,20 @@ def test_a_decided_inbox_entry_is_left_as_it_is(make_published):
     make_published(claim=CLAIM)
     tip.inbox_item.refresh_from_db()
     assert tip.inbox_item.matched_claim is None
+
+
+def test_the_mail_holds_only_the_desk_s_words(make_published):
+    """The form must not become a way to mail someone a text of one's choosing: the tip's
+    own text and link are never echoed, only the check's wording and link."""
+    claim = make_published(claim=CLAIM)
+    tip = tip_submit(
+        text="Billige Uhren hier: https://spam.example/uhren <b>jetzt</b>",
+        url="https://spam.example/",
+        email="opfer@example.org",
+        language="de",
+        channel="form",
+    )
+    assert tip_emails.tip_notify(tip_id=tip.pk, claim=claim) == "sent"
+    body = mail.outbox[0].body + mail.outbox[0].subject
+    assert "spam.example" not in body and "Uhren" not in body
+    assert CLAIM in body
