@@ -43,3 +43,45 @@ def test_a_reader_sends_a_claim(live_server, chromium, screenshots, viewport):
     assert tip.url == "https://video.example/watch?v=wind"
     assert tip.language == "de"
     assert InboxItem.objects.filter(tip=tip).exists()
+
+
+def test_an_editor_reads_and_searches_tips_in_the_admin(live_server, chromium, screenshots):
+    from intake.tips import tip_submit
+    from tests import factories
+
+    factories.desk_user("tips-editor", role="editor", password="pw-for-tests-123")
+    tip_submit(
+        text="Der Landrat sagte, 40 Prozent der Brücken im Kreis seien marode.",
+        url="https://lokal.example/bruecken",
+        language="de",
+        channel="form",
+    )
+    tip_submit(
+        text="Die Stadt gebe mehr für Parkplätze aus als für Schulen.",
+        language="de",
+        channel="partner",
+        partner_name="Stadtanzeiger",
+    )
+    tip_submit(text='<script>alert("x")</script> Feinstaub', channel="form")
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: errors.append(f"dialog: {dialog.message}"))
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "tips-editor")
+    page.fill("#id_password", "pw-for-tests-123")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#user-tools")
+    page.goto(f"{live_server.url}/admin/intake/tip/")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 3
+    assert '<script>alert("x")</script> Feinstaub' in page.locator("#result_list").inner_text()
+    page.screenshot(path=str(screenshots / "tips-admin.png"))
+    page.fill("#searchbar", "Brücken")
+    page.press("#searchbar", "Enter")
+    page.wait_for_url("**q=*")
+    assert page.locator("#result_list tbody tr").count() == 1
+    context.close()
+    assert errors == []
