@@ -106,6 +106,14 @@ CASES = [
     Case("speakers", "get", lambda ctx: "/api/v1/speakers/", expected=PARTNER_READ),
     Case("ratings", "get", lambda ctx: "/api/v1/ratings/", expected=PARTNER_READ),
     Case("claimreview feed", "get", lambda ctx: "/api/v1/claimreview/", expected=PARTNER_READ),
+    # Tips: partner keys only (a staff token is known, and refused).
+    Case(
+        "tip create",
+        "post",
+        lambda ctx: "/api/v1/tips/",
+        lambda ctx: {"text": "Eine Behauptung, die jemand prüfen sollte"},
+        (401, 201, 401, 403, 403, 403),
+    ),
     # --- desk API
     Case("articles list", "get", lambda ctx: "/api/v1/desk/articles/", expected=DESK_READ),
     Case(

@@ -35,7 +35,8 @@ CHECKS = "all"
 # What schema-valid input the server may still refuse with a 400, per operation, because
 # no schema can say it: a cursor must be one the server issued; a span must lie on the
 # article's words (and match the quote); a rating slug must be one of the scale's; a URL
-# must pass the fetcher's rules; a transition needs a complete verdict. Each is a correct
+# must pass the fetcher's rules; a transition needs a complete verdict; a tip needs its text
+# or its link. Each is a correct
 # 400 naming the problem; ``positive_data_acceptance`` otherwise expects 2xx (or 401/403/
 # 404/409/429, which it allows everywhere).
 DOMAIN_REFUSALS = {
@@ -44,6 +45,9 @@ DOMAIN_REFUSALS = {
     ),
     "citations, verdicts, transitions: URLs, rating slugs, complete verdicts": (
         r"^/api/v1/desk/claims/\\{id\\}/(citations|verdict|correct|submit|publish)/$"
+    ),
+    "tips: the text or the link (either), the text's length, the link's syntax": (
+        r"^/api/v1/tips/$"
     ),
 }
 POSITIVE_STATUSES = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
