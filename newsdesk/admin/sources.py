@@ -158,6 +158,12 @@ class CitationInline(admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return self._claim_open(obj) and super().has_delete_permission(request, obj)
 
+    @admin.display(description=_("URL"))
+    def url(self, obj: Citation) -> str:
+        # Shown when the inline is read-only (a published claim): ``url`` is a form field,
+        # not a field of the citation, and would read "None".
+        return obj.source.url if obj is not None and obj.pk else "–"
+
     @admin.display(description=_("archive"))
     def source_status(self, obj: Citation) -> str:
         if obj is None or obj.pk is None:
