@@ -115,11 +115,26 @@ def extracted_msgids() -> frozenset[str]:
         return frozenset(read_po(scratch / "locale" / "de" / "LC_MESSAGES" / "django.po"))
 
 
+def _django_untranslated() -> set[str]:
+    """Django's own words that its German catalogues lack (new in a release): the desk
+    shows them too, so the project's catalogue translates them."""
+    import django
+
+    root = Path(django.__file__).parent
+    missing: set[str] = set()
+    for po in (root / "conf", root / "contrib" / "admin"):
+        path = po / "locale" / "de" / "LC_MESSAGES" / "django.po"
+        if path.exists():
+            missing.update(msgid for msgid, msgstr in read_po(path).items() if not msgstr)
+    return missing
+
+
 @functools.cache
 def catalogue() -> dict[str, str]:
-    """The project's msgids and their German ("" when not translated)."""
+    """The project's msgids and their German ("" when not translated), with the msgids of
+    the code that are not in the catalogue yet and Django's untranslated ones."""
     entries = read_po(PO_FILE)
-    for msgid in extracted_msgids():
+    for msgid in extracted_msgids() | _django_untranslated():
         entries.setdefault(msgid, "")
     return entries
 
