@@ -119,7 +119,7 @@ def test_the_split_view_in_german_has_no_english(live_server, chromium, desk):
 
 
 def test_saving_shows_a_confirmation_and_keeps_the_page_where_it_is(live_server, chromium, desk):
-    page = _page(chromium, live_server, "anna")
+    page = _page(chromium, live_server, "anna", viewport={"width": 1440, "height": 900})
     _split(page, live_server, desk)
     # A passage far down the article, scrolled to as a person would.
     quote = "Teil des russischen Drehbuchs"
@@ -153,6 +153,11 @@ def test_saving_shows_a_confirmation_and_keeps_the_page_where_it_is(live_server,
         "getComputedStyle(document.getElementById('form-cancel')).backgroundColor"
     )
     assert save_bg != cancel_bg and cancel_bg in ("rgba(0, 0, 0, 0)", "transparent")
+    # The guide's picture: the next claim's form open beside the list, the last one confirmed.
+    _select(page, "Zurückhaltung")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    DOCS_IMG.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DOCS_IMG / "split-view.png"))
     assert page.errors == []
     page.context.close()
 
