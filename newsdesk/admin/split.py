@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import comments, services, suggestions
@@ -109,6 +110,30 @@ def _explain_labels() -> dict[str, Any]:
     }
 
 
+def _page_labels() -> dict[str, str]:
+    """The words split.js shows (buttons, hints, messages), translated here: the page
+    carries them, keyed by their English text, so the German desk has no English left."""
+    words = (
+        gettext_noop("Characters %(start)s–%(end)s of the article"),
+        gettext_noop("New speaker"),
+        gettext_noop("closest existing"),
+        gettext_noop("Add as alias of…"),
+        gettext_noop("Already checked?"),
+        gettext_noop("Create a new speaker?"),
+        gettext_noop("Closest existing speakers:"),
+        gettext_noop("Cancel, then type one of these names to use it."),
+        gettext_noop("Saved. Similar published claims exist: check the list."),
+        gettext_noop("Claim saved."),
+        gettext_noop("Add as alias of which speaker? Type the exact name:"),
+        gettext_noop("Unknown speaker: search for them in the speaker field first."),
+        gettext_noop("(new)"),
+        gettext_noop("Accept"),
+        gettext_noop("Dismiss"),
+        gettext_noop("Suggestion dismissed."),
+    )
+    return {word: _(word) for word in words}
+
+
 class SplitViewMixin:
     """Adds the split view and its JSON endpoints to ``ArticleAdmin``."""
 
@@ -177,6 +202,7 @@ class SplitViewMixin:
                     {"value": v, "label": str(label)} for v, label in Claim.Attribution.choices
                 ],
                 "explain": _explain_labels(),
+                "labels": _page_labels(),
                 "urls": {
                     "claims": reverse("admin:claims_article_split_claims", args=[article.pk]),
                     "suggestions": reverse(

@@ -160,7 +160,10 @@
     if (!canAdd) return;
     pending = span;
     $("form-quote").textContent = "„" + span.quote + "“";
-    $("form-span").textContent = span.start + "–" + span.end;
+    // The offsets are for machines: a tooltip on the quote, not text on the page.
+    $("form-quote").title = gettext("Characters %(start)s–%(end)s of the article")
+      .replace("%(start)s", span.start).replace("%(end)s", span.end);
+    hideTouchButton();
     $("form-speaker").value = speaker ? speaker.name : "";
     if (speaker && speaker.id) speakerChoices.set(speaker.name, speaker.id);
     $("form-attribution").value = attribution || "direct";
@@ -170,13 +173,29 @@
     updateSpeakerHint();
     updateCount();
     form.hidden = false;
-    (speaker ? $("form-claim") : $("form-speaker")).focus();
+    const field = speaker ? $("form-claim") : $("form-speaker");
+    if (touchMode) {
+      // On a phone the form is below the text: bring it up, then type.
+      form.scrollIntoView({block: "start"});
+      field.focus({preventScroll: true});
+    } else {
+      field.focus({preventScroll: true});
+    }
   }
 
   function closeForm() {
     form.hidden = true;
     pending = null;
-    textEl.focus();
+    textEl.focus({preventScroll: true});
+  }
+
+  // Keeps the page where it is while ``change`` re-renders the text and lists.
+  function keepingScroll(change) {
+    const [x, y] = [window.scrollX, window.scrollY];
+    const sideTop = side.scrollTop;
+    change();
+    window.scrollTo(x, y);
+    side.scrollTop = sideTop;
   }
 
   function updateCount() {
@@ -202,7 +221,8 @@
     }
   }
 
-  function gettext(s) { return (window.gettext ? window.gettext(s) : s); }
+  // The page's words come translated with the page (newsdesk/admin/split.py).
+  function gettext(s) { return (data.labels && data.labels[s]) || s; }
 
   let searchTimer = null;
   function searchSpeakers() {
@@ -302,15 +322,17 @@
       }
       const payload = await call(data.urls.claims, body);
       claims.push(payload.claim);
-      suggestions = suggestions.filter((s) => s.end <= pending.start || s.start >= pending.end);
-      render();
-      renderSuggestions();
-      closeForm();
+      const saved = pending;
+      keepingScroll(() => {
+        suggestions = suggestions.filter((s) => s.end <= saved.start || s.start >= saved.end);
+        render();
+        renderSuggestions();
+        closeForm();
+      });
       if (payload.similar && payload.similar.length) {
-        form.hidden = true;
         announce(gettext("Saved. Similar published claims exist: check the list."));
       } else {
-        announce(gettext("Claim saved."));
+        announce(gettext("Claim saved.") + " " + payload.claim.claim);
       }
     } catch (e) {
       $("form-error").textContent = e.message;
@@ -359,7 +381,7 @@
       q.textContent = s.quote.length > 160 ? s.quote.slice(0, 157) + "…" : s.quote;
       const meta = document.createElement("div");
       meta.className = "split-hint";
-      meta.textContent = (s.speaker ? s.speaker.name + (s.speaker.id ? "" : " (" + gettext("new") + ")") : "?") +
+      meta.textContent = (s.speaker ? s.speaker.name + (s.speaker.id ? "" : " " + gettext("(new)")) : "?") +
         " · " + attributionLabel(s.attribution) + " · " + Math.round(s.confidence * 100) + "%";
       const why = document.createElement("div");
       why.className = "split-hint split-cue";
@@ -422,17 +444,54 @@
       renderSuggestions();
       announce(gettext("Suggestion dismissed."));
     } catch (e) {
-      announce(e.message);
+      announce(e.message, true);
     }
   }
 
   /* --- Keyboard and wiring ---------------------------------------------------------- */
 
-  const live = document.createElement("p");
-  live.className = "visually-hidden";
-  live.setAttribute("aria-live", "polite");
-  root.appendChild(live);
-  function announce(message) { live.textContent = message; }
+  // Visible and announced (role="status"); stays until the next message.
+  const side = root.querySelector(".split-side");
+  function announce(message, isError) {
+    const status = $("split-status");
+    status.classList.toggle("is-error", !!isError);
+    status.textContent = message;
+  }
+
+  /* --- Touch: select words, then tap the floating "Create claim" button ------------ */
+
+  const touchButton = $("touch-create");
+  let touchMode = window.matchMedia("(pointer: coarse)").matches;
+  document.addEventListener("touchstart", () => { touchMode = true; }, {passive: true, capture: true});
+  document.addEventListener("pointerdown", (e) => { touchMode = e.pointerType === "touch"; }, {capture: true});
+
+  function hideTouchButton() { touchButton.hidden = true; }
+
+  function placeTouchButton() {
+    const sel = window.getSelection();
+    const span = touchMode && canAdd && form.hidden ? currentSelection() : null;
+    if (!span) { hideTouchButton(); return; }
+    const rect = sel.getRangeAt(0).getBoundingClientRect();
+    touchButton.hidden = false;
+    const width = touchButton.offsetWidth;
+    // Below the selection (the phone's own copy/paste menu sits above it), inside the screen.
+    const left = Math.min(Math.max(8, rect.left), window.innerWidth - width - 8);
+    touchButton.style.left = (left + window.scrollX) + "px";
+    touchButton.style.top = (rect.bottom + window.scrollY + 12) + "px";
+  }
+
+  let selectionTimer = null;
+  document.addEventListener("selectionchange", () => {
+    clearTimeout(selectionTimer);
+    selectionTimer = setTimeout(placeTouchButton, 120); // after the handles stop moving
+  });
+  textEl.addEventListener("touchend", () => setTimeout(placeTouchButton, 0));
+  touchButton.addEventListener("pointerdown", (e) => e.preventDefault()); // keep the selection
+  touchButton.addEventListener("click", () => {
+    const span = currentSelection();
+    hideTouchButton();
+    if (span) openForm(span, null, "direct");
+  });
 
   const navigationKeys = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End",
     "PageUp", "PageDown", "Shift", "Control", "Meta", "Alt", "Tab", "Escape"]);
@@ -455,6 +514,7 @@
     }
   });
   textEl.addEventListener("mouseup", () => {
+    if (touchMode) return; // a touch selection waits for the "Create claim" button
     const span = currentSelection();
     if (span && form.hidden) openForm(span, null, "direct");
   });
