@@ -163,3 +163,37 @@ def test_query_counts_do_not_grow_with_items(checker, published_check, imported_
     large = (_count(lambda: client.get(page_url)), _count(lambda: api.get(INBOX)))
     assert small == large
     assert large[1] <= 8
+
+
+def test_split_view_records_an_appearance(computed, checker, published_check):
+    import json
+
+    url = reverse("admin:claims_article_split_appearance", args=[computed.pk])
+    client = _admin(checker)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            url, json.dumps({"claim": published_check.pk}), content_type="application/json"
+        )
+    assert response.status_code == 201
+    assert Appearance.objects.filter(claim=published_check, article=computed).exists()
+    draft = factories.ClaimFactory()
+    refused = client.post(url, json.dumps({"claim": draft.pk}), content_type="application/json")
+    assert refused.status_code == 400
+
+
+def test_split_similar_offers_only_published_checks(checker, published_check, speaker):
+    draft_article = factories.ArticleFactory(text="Die Renten sind seit 2010 um 40 Prozent gestiegen.")
+    factories.ClaimFactory(
+        article=draft_article,
+        speaker=speaker,
+        quote="Die Renten sind seit 2010 um 40 Prozent gestiegen",
+        claim="Die Renten sind seit 2010 um 40 Prozent gestiegen",
+    )
+    client = _admin(checker)
+    url = reverse("admin:claims_article_split_similar")
+    found = client.get(url, {"q": "Die Kriminalität sei so niedrig wie seit 30 Jahren nicht mehr", "language": "de"}).json()
+    assert found["results"][0]["id"] == published_check.pk
+    assert found["results"][0]["headline"] == "Die Kriminalität ist nicht auf einem Tiefstand"
+    draft = client.get(url, {"q": "Die Renten sind seit 2010 um 40 Prozent gestiegen", "language": "de"}).json()
+    assert all(r.get("id") != draft_article.pk for r in draft["results"])
+    assert not any("Renten" in r["claim"] for r in draft["results"])
