@@ -252,9 +252,7 @@ def inbox_dismiss(*, item: InboxItem, user: DeskUser | None) -> InboxItem:
 
 
 @transaction.atomic
-def inbox_assign(
-    *, item: InboxItem, user: DeskUser | None, assignee: Any | None
-) -> InboxItem:
+def inbox_assign(*, item: InboxItem, user: DeskUser | None, assignee: Any | None) -> InboxItem:
     """Give the item to a member of the staff (``None``: to nobody)."""
     _require(user)
     item = _lock(item)

@@ -158,4 +158,3 @@ class InboxItemAdmin(admin.ModelAdmin):
         except DeskError as error:
             messages.error(request, str(error))
         return HttpResponseRedirect(back)
-

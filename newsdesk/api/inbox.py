@@ -145,7 +145,7 @@ class InboxListView(DeskView):
         summary="The inbox: suggested claims, best first",
         description=(
             "Open items unless `state` says otherwise, ranked by the check-worthiness score "
-            "(see the fact-checker's guide, \"The inbox\"); `reasons` are the rules that "
+            '(see the fact-checker\'s guide, "The inbox"); `reasons` are the rules that '
             "fired, as sentences; `already_checked` names a published check it repeats."
         ),
         parameters=[InboxQuery],

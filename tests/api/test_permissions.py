@@ -198,7 +198,9 @@ CASES = [
     Case(
         "inbox appearance",
         "post",
-        lambda ctx: f"/api/v1/desk/inbox/{_inbox_item(ctx, matched=ctx.published()).pk}/appearance/",
+        lambda ctx: (
+            f"/api/v1/desk/inbox/{_inbox_item(ctx, matched=ctx.published()).pk}/appearance/"
+        ),
         expected=DESK_CHECKER_WRITE,
     ),
 ]

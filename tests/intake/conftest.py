@@ -8,9 +8,9 @@ from tests import factories
 # An imported article (written for these tests): a known speaker with a figure, a
 # repeat of a published check, an opinion and an anonymous aside.
 IMPORTED_TEXT = (
-    'Die Ministerin Anna Beispiel sagte, die Renten seien seit 2010 um 40 Prozent gestiegen. '
+    "Die Ministerin Anna Beispiel sagte, die Renten seien seit 2010 um 40 Prozent gestiegen. "
     'Der Abgeordnete Bernd Muster sagte: "Ich finde, wir sollten mehr Radwege bauen." '
-    'Die Kriminalität sei so niedrig wie seit dreißig Jahren nicht mehr, erklärte Anna Beispiel.'
+    "Die Kriminalität sei so niedrig wie seit dreißig Jahren nicht mehr, erklärte Anna Beispiel."
 )
 PUBLISHED_QUOTE = "Die Kriminalität ist so niedrig wie seit dreißig Jahren nicht mehr."
 

@@ -56,9 +56,7 @@ def test_admin_page_shows_rows_reasons_and_already_checked(computed, checker, pu
 
 def test_admin_page_in_german(computed, checker):
     client = _admin(checker)
-    response = client.get(
-        reverse("admin:intake_inboxitem_changelist"), HTTP_ACCEPT_LANGUAGE="de"
-    )
+    response = client.get(reverse("admin:intake_inboxitem_changelist"), HTTP_ACCEPT_LANGUAGE="de")
     body = response.content.decode()
     assert "enthält eine Zahl" in body and "bereits geprüft:" in body
 
@@ -96,9 +94,7 @@ def test_admin_accept_redirects_to_prefilled_split(computed, checker):
     assert f'"preselect": {{"start": {item.start}, "end": {item.end}' in split.content.decode()
 
 
-def test_admin_record_appearance_shows_on_public_page(
-    computed, checker, published_check, client
-):
+def test_admin_record_appearance_shows_on_public_page(computed, checker, published_check, client):
     item = InboxItem.objects.get(article=computed, matched_claim__isnull=False)
     url = reverse("admin:intake_inboxitem_action", args=[item.pk, "appearance"])
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -115,8 +111,19 @@ def test_api_lists_ranked_items(computed, checker, published_check):
     results = response.json()["results"]
     assert [r["score"] for r in results] == sorted((r["score"] for r in results), reverse=True)
     first = results[0]
-    assert {"id", "kind", "article", "start", "end", "quote", "speaker", "score", "reasons",
-            "reason_codes", "already_checked"} <= set(first)
+    assert {
+        "id",
+        "kind",
+        "article",
+        "start",
+        "end",
+        "quote",
+        "speaker",
+        "score",
+        "reasons",
+        "reason_codes",
+        "already_checked",
+    } <= set(first)
     repeat = next(r for r in results if r["already_checked"])
     assert repeat["already_checked"]["claim"] == published_check.pk
     assert repeat["already_checked"]["url"].endswith(published_check.get_absolute_url())
@@ -182,7 +189,9 @@ def test_split_view_records_an_appearance(computed, checker, published_check):
 
 
 def test_split_similar_offers_only_published_checks(checker, published_check, speaker):
-    draft_article = factories.ArticleFactory(text="Die Renten sind seit 2010 um 40 Prozent gestiegen.")
+    draft_article = factories.ArticleFactory(
+        text="Die Renten sind seit 2010 um 40 Prozent gestiegen."
+    )
     factories.ClaimFactory(
         article=draft_article,
         speaker=speaker,
@@ -191,9 +200,14 @@ def test_split_similar_offers_only_published_checks(checker, published_check, sp
     )
     client = _admin(checker)
     url = reverse("admin:claims_article_split_similar")
-    found = client.get(url, {"q": "Die Kriminalität sei so niedrig wie seit 30 Jahren nicht mehr", "language": "de"}).json()
+    found = client.get(
+        url,
+        {"q": "Die Kriminalität sei so niedrig wie seit 30 Jahren nicht mehr", "language": "de"},
+    ).json()
     assert found["results"][0]["id"] == published_check.pk
     assert found["results"][0]["headline"] == "Die Kriminalität ist nicht auf einem Tiefstand"
-    draft = client.get(url, {"q": "Die Renten sind seit 2010 um 40 Prozent gestiegen", "language": "de"}).json()
+    draft = client.get(
+        url, {"q": "Die Renten sind seit 2010 um 40 Prozent gestiegen", "language": "de"}
+    ).json()
     assert all(r.get("id") != draft_article.pk for r in draft["results"])
     assert not any("Renten" in r["claim"] for r in draft["results"])

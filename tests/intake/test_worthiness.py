@@ -6,20 +6,90 @@ from intake.worthiness import REASONS, WEIGHTS, assess, reason_sentences
 
 CASES = [
     # (rule, language, fires, does not fire)
-    ("figure", "de", "Die Schulden liegen bei 40 Milliarden Euro im Jahr.", "Die Schulden sind das Problem der Regierung."),
-    ("figure", "de", "Es fehlen zwei Drittel der Lehrkräfte an den Schulen.", "Es fehlen viele Lehrkräfte an den Schulen."),
-    ("figure", "en", "The debt stands at 40 billion pounds a year.", "The debt is the problem of the government."),
-    ("figure", "en", "Half of all teachers leave the job early on.", "Many teachers leave the job early on."),
-    ("percentage", "de", "Die Preise sind um zwölf Prozent gestiegen im Jahr.", "Die Preise sind deutlich gestiegen im letzten Jahr."),
-    ("percentage", "en", "Prices went up by 12% in a single year.", "Prices went up a lot in a single year."),
-    ("comparison", "de", "Die Arbeitslosigkeit ist höher als vor zehn Jahren.", "Die Arbeitslosigkeit ist ein Thema in der Stadt."),
-    ("comparison", "de", "Das ist die niedrigste Quote in ganz Europa heute.", "Das ist eine Quote in ganz Europa heute."),
-    ("comparison", "en", "Unemployment is higher than ten years ago.", "Unemployment is a topic in the city."),
-    ("comparison", "en", "This is the lowest rate in the whole of Europe.", "This is a rate in the whole of Europe."),
-    ("causal", "de", "Die Preise steigen, weil die Energie teurer wurde.", "Die Preise steigen und die Energie wurde teurer."),
-    ("causal", "en", "Prices rise because energy became dearer for firms.", "Prices rise and energy became dearer for firms."),
-    ("opinion", "de", "Ich finde, die Stadt braucht mehr Radwege und Parks.", "Die Stadt hat mehr Radwege und Parks gebaut."),
-    ("opinion", "en", "I think the city needs more cycle lanes and parks.", "The city has built more cycle lanes and parks."),
+    (
+        "figure",
+        "de",
+        "Die Schulden liegen bei 40 Milliarden Euro im Jahr.",
+        "Die Schulden sind das Problem der Regierung.",
+    ),
+    (
+        "figure",
+        "de",
+        "Es fehlen zwei Drittel der Lehrkräfte an den Schulen.",
+        "Es fehlen viele Lehrkräfte an den Schulen.",
+    ),
+    (
+        "figure",
+        "en",
+        "The debt stands at 40 billion pounds a year.",
+        "The debt is the problem of the government.",
+    ),
+    (
+        "figure",
+        "en",
+        "Half of all teachers leave the job early on.",
+        "Many teachers leave the job early on.",
+    ),
+    (
+        "percentage",
+        "de",
+        "Die Preise sind um zwölf Prozent gestiegen im Jahr.",
+        "Die Preise sind deutlich gestiegen im letzten Jahr.",
+    ),
+    (
+        "percentage",
+        "en",
+        "Prices went up by 12% in a single year.",
+        "Prices went up a lot in a single year.",
+    ),
+    (
+        "comparison",
+        "de",
+        "Die Arbeitslosigkeit ist höher als vor zehn Jahren.",
+        "Die Arbeitslosigkeit ist ein Thema in der Stadt.",
+    ),
+    (
+        "comparison",
+        "de",
+        "Das ist die niedrigste Quote in ganz Europa heute.",
+        "Das ist eine Quote in ganz Europa heute.",
+    ),
+    (
+        "comparison",
+        "en",
+        "Unemployment is higher than ten years ago.",
+        "Unemployment is a topic in the city.",
+    ),
+    (
+        "comparison",
+        "en",
+        "This is the lowest rate in the whole of Europe.",
+        "This is a rate in the whole of Europe.",
+    ),
+    (
+        "causal",
+        "de",
+        "Die Preise steigen, weil die Energie teurer wurde.",
+        "Die Preise steigen und die Energie wurde teurer.",
+    ),
+    (
+        "causal",
+        "en",
+        "Prices rise because energy became dearer for firms.",
+        "Prices rise and energy became dearer for firms.",
+    ),
+    (
+        "opinion",
+        "de",
+        "Ich finde, die Stadt braucht mehr Radwege und Parks.",
+        "Die Stadt hat mehr Radwege und Parks gebaut.",
+    ),
+    (
+        "opinion",
+        "en",
+        "I think the city needs more cycle lanes and parks.",
+        "The city has built more cycle lanes and parks.",
+    ),
 ]
 
 
@@ -43,18 +113,30 @@ def test_known_and_prominent_speaker(make_published):
     plain = assess("Die Steuern sind die höchsten der Welt.", language="de", speaker=known)
     assert "known_speaker" in plain.reasons and "prominent_speaker" not in plain.reasons
     claim = make_published()
-    prominent = assess("Die Steuern sind die höchsten der Welt.", language="de", speaker=claim.speaker)
+    prominent = assess(
+        "Die Steuern sind die höchsten der Welt.", language="de", speaker=claim.speaker
+    )
     assert {"known_speaker", "prominent_speaker"} <= set(prominent.reasons)
     assert prominent.score > plain.score > assess("Die Steuern sind die höchsten der Welt.").score
 
 
 @pytest.mark.parametrize(
-    "attribution,code", [("direct", "direct_quote"), ("indirect", "indirect_speech"), ("reported", "reported")]
+    "attribution,code",
+    [("direct", "direct_quote"), ("indirect", "indirect_speech"), ("reported", "reported")],
 )
 def test_direct_and_indirect_speech(attribution, code):
-    assert code in assess("Die Mieten haben sich verdoppelt, in zehn Jahren.", attribution=attribution).reasons
-    direct = assess("Rents doubled within ten years in the city.", language="en", attribution="direct")
-    reported = assess("Rents doubled within ten years in the city.", language="en", attribution="reported")
+    assert (
+        code
+        in assess(
+            "Die Mieten haben sich verdoppelt, in zehn Jahren.", attribution=attribution
+        ).reasons
+    )
+    direct = assess(
+        "Rents doubled within ten years in the city.", language="en", attribution="direct"
+    )
+    reported = assess(
+        "Rents doubled within ten years in the city.", language="en", attribution="reported"
+    )
     assert direct.score > reported.score
 
 
