@@ -264,6 +264,25 @@ def inbox_assign(*, item: InboxItem, user: DeskUser | None, assignee: Any | None
     return item
 
 
+def inbox_span_decided(
+    *, article: Article, start: int, end: int, user: DeskUser | None, claim: Claim | None = None
+) -> int:
+    """The split view decided a span (a claim made of it, or dismissed): the inbox item of
+    that span, if open, follows (accepted with its claim, or dismissed). Returns how many
+    items changed (0 or 1). The split view's own permission checks came first."""
+    rows = InboxItem.objects.filter(
+        kind=InboxItem.Kind.SUGGESTION, article=article, start=start, end=end
+    )
+    if claim is not None:
+        rows.filter(claim__isnull=True).update(claim=claim)
+        state = InboxItem.State.ACCEPTED
+    else:
+        state = InboxItem.State.DISMISSED
+    return rows.filter(state=InboxItem.State.OPEN).update(
+        state=state, decided_by=user, decided_at=timezone.now()
+    )
+
+
 def staff_user(user_id: Any) -> Any | None:
     """The active staff user with ``user_id`` or None (for the assign actions)."""
     try:
@@ -314,5 +333,6 @@ __all__ = [
     "inbox_items",
     "inbox_outlets",
     "inbox_record_appearance",
+    "inbox_span_decided",
     "split_url",
 ]

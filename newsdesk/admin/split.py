@@ -20,7 +20,7 @@ from claims.errors import DeskError
 from claims.models import Article, Claim, Speaker
 from claims.selectors import article_with_claims, speaker_for_name, speakers_closest_to
 from claims.speaker_names import SpeakerMatch
-from intake import matching
+from intake import inbox, matching
 from partners.api.parsers import loads_bounded
 from sources.selectors import claims_source_badges, source_state_labels
 
@@ -292,6 +292,9 @@ class SplitViewMixin:
                 attribution=str(data.get("attribution") or Claim.Attribution.DIRECT),
                 created_by=request.user,
             )
+            inbox.inbox_span_decided(
+                article=article, start=claim.start, end=claim.end, user=request.user, claim=claim
+            )
         except DeskError as error:
             return _error(error)
         claim = Claim.objects.select_related("speaker", "verdict__rating").get(pk=claim.pk)
@@ -348,8 +351,11 @@ class SplitViewMixin:
         article = self._article(request, article_id)
         try:
             data = _json_body(request)
-            services.suggestion_dismiss(
+            dismissal = services.suggestion_dismiss(
                 article=article, start=_int(data, "start"), end=_int(data, "end"), user=request.user
+            )
+            inbox.inbox_span_decided(
+                article=article, start=dismissal.start, end=dismissal.end, user=request.user
             )
         except DeskError as error:
             return _error(error)

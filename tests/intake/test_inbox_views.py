@@ -211,3 +211,49 @@ def test_split_similar_offers_only_published_checks(checker, published_check, sp
     ).json()
     assert all(r.get("id") != draft_article.pk for r in draft["results"])
     assert not any("Renten" in r["claim"] for r in draft["results"])
+
+
+def test_split_view_decisions_follow_into_the_inbox(computed, checker, speaker):
+    import json
+
+    client = _admin(checker)
+    first, second = InboxItem.objects.filter(article=computed).order_by("start")[:2]
+    body = {
+        "start": first.start,
+        "end": first.end,
+        "speaker": speaker.pk,
+        "claim": "Die Renten sind seit 2010 um 40 Prozent gestiegen",
+        "attribution": "indirect",
+    }
+    made = client.post(
+        reverse("admin:claims_article_split_claims", args=[computed.pk]),
+        json.dumps(body),
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    first.refresh_from_db()
+    assert first.state == "accepted" and first.claim_id == made.json()["claim"]["id"]
+    dismissed = client.post(
+        reverse("admin:claims_article_split_dismiss", args=[computed.pk]),
+        json.dumps({"start": second.start, "end": second.end}),
+        content_type="application/json",
+    )
+    assert dismissed.status_code == 200
+    second.refresh_from_db()
+    assert second.state == "dismissed" and second.decided_by == checker
+
+
+def test_inbox_is_staff_only_data(computed, client, published_check):
+    """No inbox word reaches a public page, the public search or the partner API."""
+    from partners.services import partner_key_create
+    from tests.helpers.api import api_client
+
+    marker = "Radwege"
+    assert InboxItem.objects.filter(quote__contains=marker).exists()
+    assert client.get(reverse("admin:intake_inboxitem_changelist")).status_code == 302
+    for url in ("/", published_check.get_absolute_url(), f"/?q={marker}"):
+        assert marker not in client.get(url).content.decode()
+    _key, secret = partner_key_create(name="P")
+    partner = api_client(f"Api-Key {secret}")
+    assert marker not in partner.get("/api/v1/claims/", {"q": marker}).content.decode()
+    assert partner.get("/api/v1/desk/inbox/").status_code == 401
