@@ -87,6 +87,8 @@ class InboxItemAdmin(admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("", wrap(self.inbox_view), name="intake_inboxitem_changelist"),
+            # Items come from imports and tips, never by hand: 403.
+            path("add/", wrap(self.add_view), name="intake_inboxitem_add"),
             path(
                 "<int:item_id>/<str:action>/",
                 wrap(require_POST(self.action_view)),
