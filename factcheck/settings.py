@@ -283,6 +283,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "claims.models.Claim.Status",
         "PublicStatusEnum": "partners.api.serializers.PUBLIC_STATUS_CHOICES",
+        # The source state keeps its name now that the inbox has a state of its own.
+        "StateEnum": "sources.models.Source.State",
+        "InboxStateEnum": "intake.models.InboxItem.State",
+        "InboxKindEnum": "intake.models.InboxItem.Kind",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

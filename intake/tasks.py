@@ -2,7 +2,10 @@
 
 from celery import shared_task
 
+from claims.models import Article
+
 from . import tip_emails, tips
+from .inbox import inbox_compute_article as compute
 
 
 @shared_task(name=tip_emails.NOTIFY_TASK, acks_late=True)
@@ -21,3 +24,16 @@ def tip_notify_task(tip_id: int) -> str:
 def tips_purge_task() -> int:
     """Delete tips older than ``TIPS_RETENTION_DAYS`` (Celery beat, daily)."""
     return tips.tips_purge()
+
+
+#: The ``name=`` of ``inbox_compute_article`` (``intake.receivers`` sends it by name).
+INBOX_COMPUTE_TASK = "intake.tasks.inbox_compute_article"
+
+
+@shared_task(name=INBOX_COMPUTE_TASK, ignore_result=True)
+def inbox_compute_article(article_id: int) -> int:
+    """Compute an imported article's inbox items; returns how many are open."""
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return 0
+    return len(compute(article=article))

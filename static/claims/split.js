@@ -262,7 +262,7 @@
       const q = $("form-claim").value.trim();
       if (q.length < 8) { $("already-checked").replaceChildren(); return; }
       try {
-        const r = await fetch(data.urls.similar + "?" + new URLSearchParams({q}), {credentials: "same-origin"});
+        const r = await fetch(data.urls.similar + "?" + new URLSearchParams({q, language: data.language || ""}), {credentials: "same-origin"});
         showSimilar((await r.json()).results || []);
       } catch (e) { /* nothing to show */ }
     }, 300);
@@ -283,12 +283,39 @@
       a.href = item.url;
       a.target = "_blank";
       a.rel = "noopener";
-      a.textContent = item.claim;
-      li.append(a, document.createTextNode(
-        " (" + Math.round(item.score * 100) + "%" + (item.rating ? ", " + item.rating : "") + ")"));
+      if (item.id) {
+        /* A published check the span repeats: "already checked: <rating> — <headline>". */
+        a.textContent = item.headline || item.claim;
+        li.append(document.createTextNode(((data.labels || {}).already_checked || "already checked:") + " " + (item.rating || "–") + " — "), a);
+        if (data.can_record_appearance && data.urls.appearance) {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.className = "button";
+          button.textContent = (data.labels || {}).record_appearance || "Record as another appearance";
+          button.addEventListener("click", () => recordAppearance(item, button));
+          li.append(document.createTextNode(" "), button);
+        }
+      } else {
+        a.textContent = item.claim;
+        li.append(a, document.createTextNode(
+          " (" + Math.round(item.score * 100) + "%" + (item.rating ? ", " + item.rating : "") + ")"));
+      }
       ul.appendChild(li);
     }
     box.appendChild(ul);
+  }
+
+  async function recordAppearance(item, button) {
+    button.disabled = true;
+    try {
+      await call(data.urls.appearance, {claim: item.id, quote: pending ? pending.quote : ""});
+      const done = (data.labels || {}).appearance_recorded || "Recorded as another appearance of the published check.";
+      button.replaceWith(document.createTextNode("✓ " + done));
+      announce(done);
+    } catch (e) {
+      button.disabled = false;
+      announce(e.message);
+    }
   }
 
   async function saveClaim(event) {
@@ -568,4 +595,11 @@
   render();
   loadSuggestions();
   searchSpeakers();
+  // Opened from the inbox ("accept"): the suggestion selected, the form prefilled.
+  if (data.preselect) {
+    const p = data.preselect;
+    selectSpan(p.start, p.end);
+    openForm({start: p.start, end: p.end, quote: p.quote}, p.speaker, p.attribution);
+    if (p.already_checked && p.already_checked.length) showSimilar(p.already_checked);
+  }
 })();

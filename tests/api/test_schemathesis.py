@@ -21,6 +21,7 @@ from django.apps import apps
 
 from claims import workflow
 from claims.defaults import install_default_scale
+from intake.models import InboxItem
 from partners import services as partner_services
 from tests import factories
 from tests.helpers.api import token_for
@@ -48,6 +49,9 @@ DOMAIN_REFUSALS = {
     ),
     "tips: the text or the link (either), the text's length, the link's syntax": (
         r"^/api/v1/tips/$"
+    ),
+    "inbox: cursors, staff user ids, items already decided, repeats only": (
+        r"^/api/v1/desk/inbox/(\\{id\\}/(assign|dismiss|appearance)/)?$"
     ),
 }
 POSITIVE_STATUSES = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
@@ -87,6 +91,18 @@ def seeded(settings, monkeypatch):
     claims[1].refresh_from_db()
     workflow.claim_retract(claim=claims[1], user=editor, version=claims[1].version, reason="Irrtum")
     draft = factories.ClaimFactory()
+    inbox_article = factories.ArticleFactory(import_state="imported")
+    inbox_items = [
+        InboxItem.objects.create(
+            article=inbox_article,
+            start=n,
+            end=n + 5,
+            quote=inbox_article.text[n : n + 5],
+            score=float(n),
+            matched_claim=claims[2] if n % 2 else None,
+        )
+        for n in range(4)
+    ]
     _row, key = partner_services.partner_key_create(name="Schemathesis")
     return {
         "editor_token": token_for(editor),
@@ -95,6 +111,7 @@ def seeded(settings, monkeypatch):
             "claims": [c.pk for c in claims] + [draft.pk],
             "articles": [c.article_id for c in claims] + [draft.article_id],
             "sources": [source.pk],
+            "inbox": [item.pk for item in inbox_items],
         },
     }
 
@@ -108,6 +125,7 @@ def _config(tmp_path: Path, ids: dict[str, list[int]]) -> Path:
         ("claims", r"^/api/v1/(desk/)?claims/\\{id\\}/"),
         ("articles", r"^/api/v1/desk/articles/\\{id\\}/"),
         ("sources", r"^/api/v1/desk/sources/\\{id\\}/"),
+        ("inbox", r"^/api/v1/desk/inbox/\\{id\\}/"),
     ):
         lines += [
             "[[operations]]",
