@@ -40,20 +40,19 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import base64
 import concurrent.futures
+import contextlib
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 from urllib.parse import urlsplit
 
-from . import fetching
-
-if TYPE_CHECKING:
-    from playwright.async_api import Browser, BrowserContext, Playwright, Route
+from . import cdp, fetching
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +125,10 @@ def _blocked_reason_for_method(method: str) -> str:
 
 
 class _PageRun:
-    """One page's routing: the main document from memory, the rest through the fetcher."""
+    """One page's routing: the main document from memory, the rest through the fetcher.
+
+    Also what the page's sessions report: its load, a crash of its renderer.
+    """
 
     def __init__(self, page: Page, policy: fetching.FetchPolicy, executor: Any) -> None:
         self.page = page
@@ -137,37 +139,64 @@ class _PageRun:
         self.served_main = False
         self.count = 0
         self.bytes = 0
+        self.target_id = ""  # the page's target (and its main frame's id)
+        self.session = ""  # the page's session
+        self.ready = asyncio.Event()  # the page's session is set up
+        self.wake = asyncio.Event()  # a load, a crash or the end of the browser
+        self.loads: set[str] = set()  # loader ids of the main frame's loads
+        self.crashed = ""
+        self.sessions: list[str] = []
+        self.popups: set[str] = set()  # sessions of pages the page opened
+        self.tasks: set[asyncio.Task[None]] = set()
 
     def _block(self, url: str, reason: str) -> None:
         if len(self.blocked) < MAX_SUBRESOURCES:
             self.blocked.append({"url": url[:2048], "reason": reason})
 
-    async def handle(self, route: Route) -> None:
-        request = route.request
-        url = request.url
-        if request.is_navigation_request() and request.frame.parent_frame is None:
-            if self.served_main:
-                await route.abort("blockedbyclient")  # the archived document stays put
+    async def handle(self, connection: cdp.Connection, session: str, event: dict[str, Any]) -> None:
+        """Answer one paused request (``Fetch.requestPaused``): fulfil it or fail it."""
+        request_id = event["requestId"]
+        request = event["request"]
+        url = request["url"]
+        method = request.get("method", "GET")
+
+        async def answer(command: str, params: dict[str, Any]) -> None:
+            with contextlib.suppress(cdp.ProtocolError, cdp.Disconnected):
+                await connection.send(command, {"requestId": request_id, **params}, session=session)
+
+        async def refuse(reason: str | None, error: str = "BlockedByClient") -> None:
+            if reason is not None:
+                self._block(url, reason)
+            await answer("Fetch.failRequest", {"errorReason": error})
+
+        if event.get("resourceType") == "Document" and event.get("frameId") == self.target_id:
+            if self.served_main or session != self.session:
+                await refuse(None)  # the archived document stays put
                 return
             self.served_main = True
-            headers = {"content-type": self.page.content_type or "text/html"}
-            await route.fulfill(status=self.page.status, headers=headers, body=self.page.body)
+            content_type = self.page.content_type or "text/html"
+            await answer(
+                "Fetch.fulfillRequest", _fulfilment(self.page.status, content_type, self.page.body)
+            )
             return
-        if request.method not in ("GET", "HEAD"):
-            self._block(url, _blocked_reason_for_method(request.method))
-            await route.abort("blockedbyclient")
+        if event.get("resourceType") == "Other" and urlsplit(url).path == "/favicon.ico":
+            await refuse(None)  # the tab's icon, which Chromium asks for: not part of the page
+            return
+        if session in self.popups:
+            await refuse("The archived page may not open other pages.")
+            return
+        if method not in ("GET", "HEAD"):
+            await refuse(_blocked_reason_for_method(method))
             return
         for check in REQUEST_CHECKS:
             problem = check(url)
             if problem:
-                self._block(url, problem)
-                await route.abort("blockedbyclient")
+                await refuse(problem)
                 return
         self.count += 1
         budget = self.policy.max_bytes * SUBRESOURCE_BUDGET_FACTOR - self.bytes
         if self.count > MAX_SUBRESOURCES or budget <= 0:
-            self._block(url, "The page asked for more than the archiver fetches for one page.")
-            await route.abort("blockedbyclient")
+            await refuse("The page asked for more than the archiver fetches for one page.")
             return
         policy = replace(self.policy, max_bytes=min(self.policy.max_bytes, budget))
         headers = {"Referer": self.page.url} if urlsplit(url).scheme in ("http", "https") else {}
@@ -176,23 +205,30 @@ class _PageRun:
             result = await loop.run_in_executor(
                 self.executor,
                 lambda: fetching.fetch(
-                    url, policy=policy, method=request.method, headers=headers, record=True
+                    url, policy=policy, method=method, headers=headers, record=True
                 ),
             )
         except (fetching.BlockedDestination, fetching.InvalidURL) as error:
-            self._block(url, error.reason)
-            await route.abort("blockedbyclient")
+            await refuse(error.reason)
             return
         except fetching.FetchError as error:
             self.exchanges.extend(error.exchanges)
-            await route.abort("failed")
+            await refuse(None, "Failed")
             return
         self.exchanges.extend(result.exchanges)
         self.bytes += len(result.body)
         content_type = result.headers.get("content-type") or "application/octet-stream"
-        await route.fulfill(
-            status=result.status_code, headers={"content-type": content_type}, body=result.body
+        await answer(
+            "Fetch.fulfillRequest", _fulfilment(result.status_code, content_type, result.body)
         )
+
+
+def _fulfilment(status: int, content_type: str, body: bytes) -> dict[str, Any]:
+    return {
+        "responseCode": status,
+        "responseHeaders": [{"name": "content-type", "value": content_type}],
+        "body": base64.b64encode(body).decode("ascii"),
+    }
 
 
 class _Browser:
@@ -209,8 +245,8 @@ class _Browser:
         self.executor = concurrent.futures.ThreadPoolExecutor(
             max_workers=8, thread_name_prefix="snapshot-fetch"
         )
-        self.playwright: Playwright | None = None
-        self.browser: Browser | None = None
+        self.browser: cdp.Connection | None = None
+        self.runs: dict[str, _PageRun] = {}  # by browser context id
         self.pages = 0  # rendered by the current browser
         self.launches = 0
         self.inflight = 0
@@ -248,8 +284,6 @@ class _Browser:
     async def _render(
         self, page: Page, policy: fetching.FetchPolicy, *, timeout: float, max_pages: int
     ) -> Rendering:
-        from playwright.async_api import Error as PlaywrightError
-
         if self._slots is None:
             self._slots = asyncio.Semaphore(MAX_OPEN_PAGES)
             self._idle = asyncio.Condition()
@@ -257,9 +291,10 @@ class _Browser:
             for attempt in (1, 2):
                 try:
                     browser = await self._acquire(max_pages)
-                except (PlaywrightError, OSError) as error:
-                    logger.warning("snapshot browser: could not start: %s", error)
+                except (cdp.ProtocolError, cdp.Disconnected, OSError, TimeoutError) as error:
+                    logger.warning("snapshot browser: could not start: %r", error)
                     first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+                    first_line = first_line or "it did not answer within 30 s"
                     return Rendering(reason=f"The browser could not be started: {first_line}")
                 self.inflight += 1
                 try:
@@ -281,7 +316,7 @@ class _Browser:
                         self._idle.notify_all()
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _acquire(self, max_pages: int) -> Browser:
+    async def _acquire(self, max_pages: int) -> cdp.Connection:
         assert self._idle is not None
         async with self._idle:
             if self.browser is not None and self.pages >= max_pages:
@@ -289,73 +324,188 @@ class _Browser:
                 await self._idle.wait_for(lambda: self.inflight == 0)
                 if self.browser is not None and self.pages >= max_pages:
                     await self._discard(self.browser)
-            if self.browser is None or not self.browser.is_connected():
+            if self.browser is None or not self.browser.connected:
+                if self.browser is not None:
+                    await self._discard(self.browser)
                 await self._launch()
             assert self.browser is not None
             self.pages += 1
             return self.browser
 
     async def _launch(self) -> None:
-        from playwright.async_api import async_playwright
-
-        if self.playwright is None:
-            self.playwright = await async_playwright().start()
-        self.browser = await self.playwright.chromium.launch(
-            executable_path=self.executable, args=list(CHROMIUM_ARGS), timeout=30_000
+        browser = await cdp.Connection.launch(self.executable, list(CHROMIUM_ARGS), timeout=30)
+        self.browser = browser
+        browser.on("", lambda event: self._event(browser, "", event))
+        # Every page (ours, and any the page opens) waits for us before it starts: its
+        # requests are routed before the first one goes out.
+        await browser.send(
+            "Target.setAutoAttach",
+            {"autoAttach": True, "waitForDebuggerOnStart": True, "flatten": True},
         )
         self.pages = 0
         self.launches += 1
 
-    async def _discard(self, browser: Browser) -> None:
+    async def _discard(self, browser: cdp.Connection) -> None:
         if self.browser is browser:
             self.browser = None
-        from playwright.async_api import Error as PlaywrightError
-
         try:
-            await asyncio.wait_for(browser.close(), 5)
-        except (PlaywrightError, TimeoutError) as error:  # already dead: nothing to close
+            await browser.close(5)
+        except (OSError, TimeoutError) as error:  # already dead: nothing to close
             logger.debug("snapshot browser: close after a crash: %r", error)
 
     async def _shutdown(self) -> None:
         if self.browser is not None:
             await self._discard(self.browser)
-        if self.playwright is not None:
-            await self.playwright.stop()
-            self.playwright = None
+
+    # -- the protocol's events
+
+    def _event(self, browser: cdp.Connection, session: str, event: dict[str, Any]) -> None:
+        method = event.get("method")
+        params = event.get("params", {})
+        if method == "Target.attachedToTarget":
+            info = params["targetInfo"]
+            run = self.runs.get(info.get("browserContextId", ""))
+            if session:  # a frame or worker of a page: the page's run
+                run = next((r for r in self.runs.values() if session in r.sessions), run)
+            self._spawn(run, self._attach(browser, run, params))
+            return
+        run = next((r for r in self.runs.values() if session in r.sessions), None)
+        if run is None:
+            return
+        if method == "Fetch.requestPaused":
+            self._spawn(run, run.handle(browser, session, params))
+        elif method == "Page.lifecycleEvent" and session == run.session:
+            if params.get("name") == "load" and params.get("frameId") == run.target_id:
+                run.loads.add(params.get("loaderId", ""))
+                run.wake.set()
+        elif method == "Page.javascriptDialogOpening":
+            dismiss = browser.send(
+                "Page.handleJavaScriptDialog", {"accept": False}, session=session
+            )
+            self._spawn(run, _quietly(dismiss))
+        elif (
+            method in ("Inspector.targetCrashed", "Target.targetCrashed") and session == run.session
+        ):
+            run.crashed = "the page's renderer crashed"
+            run.wake.set()
+        elif method == "disconnected":
+            run.wake.set()
+
+    def _spawn(self, run: _PageRun | None, coroutine: Any) -> None:
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coroutine)
+        if run is not None:
+            run.tasks.add(task)
+            task.add_done_callback(run.tasks.discard)
+
+    async def _attach(
+        self, browser: cdp.Connection, run: _PageRun | None, params: dict[str, Any]
+    ) -> None:
+        """Set up a new target's session (routing first), then let it start."""
+        session = params["sessionId"]
+        info = params["targetInfo"]
+        kind = info.get("type")
+        try:
+            if run is None:  # not one of ours: nothing may load there
+                await browser.send(
+                    "Fetch.enable", {"patterns": [{"urlPattern": "*"}]}, session=session
+                )
+                await browser.send("Runtime.runIfWaitingForDebugger", session=session)
+                browser.on(session, lambda event: self._refuse_all(browser, session, event))
+                return
+            main = kind == "page" and not run.target_id
+            if main:
+                run.target_id, run.session = info["targetId"], session
+            elif kind == "page":
+                run.popups.add(session)
+            run.sessions.append(session)
+            browser.on(session, lambda event: self._event(browser, session, event))
+            commands: list[tuple[str, dict[str, Any]]] = [
+                ("Fetch.enable", {"patterns": [{"urlPattern": "*"}]}),
+            ]
+            if kind in ("page", "iframe"):
+                commands += [
+                    ("Page.enable", {}),
+                    ("Page.setLifecycleEventsEnabled", {"enabled": True}),
+                    ("Page.addScriptToEvaluateOnNewDocument", {"source": _NO_SERVICE_WORKERS}),
+                    ("Emulation.setUserAgentOverride", {"userAgent": run.policy.user_agent}),
+                ]
+            if main:
+                commands += [
+                    (
+                        "Emulation.setDeviceMetricsOverride",
+                        {**VIEWPORT, "deviceScaleFactor": 1, "mobile": False},
+                    ),
+                ]
+            commands += [
+                (
+                    "Target.setAutoAttach",
+                    {"autoAttach": True, "waitForDebuggerOnStart": True, "flatten": True},
+                ),
+                ("Runtime.runIfWaitingForDebugger", {}),
+            ]
+            for command, arguments in commands:
+                try:
+                    await browser.send(command, arguments, session=session)
+                except cdp.ProtocolError as error:  # a worker has no Page domain, …
+                    logger.debug("snapshot browser: %s on a %s: %s", command, kind, error)
+            if main:
+                run.ready.set()
+        except cdp.Disconnected:
+            if run is not None:
+                run.wake.set()
+
+    def _refuse_all(self, browser: cdp.Connection, session: str, event: dict[str, Any]) -> None:
+        if event.get("method") == "Fetch.requestPaused":
+            refuse = browser.send(
+                "Fetch.failRequest",
+                {"requestId": event["params"]["requestId"], "errorReason": "BlockedByClient"},
+                session=session,
+            )
+            self._spawn(None, _quietly(refuse))
+
+    # -- one page
 
     async def _render_once(
-        self, browser: Browser, page: Page, policy: fetching.FetchPolicy, timeout: float
+        self, browser: cdp.Connection, page: Page, policy: fetching.FetchPolicy, timeout: float
     ) -> Rendering:
-        from playwright.async_api import Error as PlaywrightError
-
         run = _PageRun(page, _subresource_policy(policy, timeout), self.executor)
-        context: BrowserContext | None = None
+        context = ""
         started = time.monotonic()
         try:
-            context = await browser.new_context(
-                viewport={"width": VIEWPORT["width"], "height": VIEWPORT["height"]},
-                java_script_enabled=True,
-                service_workers="block",
-                accept_downloads=False,
-                user_agent=policy.user_agent,
-            )
-            await context.route("**/*", run.handle)
-            rendering = await asyncio.wait_for(self._capture(context, page, timeout), timeout)
-        except TimeoutError:
-            rendering = Rendering(
-                reason=f"The browser snapshot took longer than {timeout:g} s and was stopped."
-            )
-        except PlaywrightError as error:
-            if not browser.is_connected():
-                raise BrowserCrashed(str(error).splitlines()[0]) from error
-            rendering = Rendering(reason=f"The browser could not render the page: {error}")
+            try:
+                context = (
+                    await browser.send("Target.createBrowserContext", {"disposeOnDetach": True})
+                )["browserContextId"]
+                self.runs[context] = run
+                await browser.send(
+                    "Browser.setDownloadBehavior", {"behavior": "deny", "browserContextId": context}
+                )
+                rendering = await asyncio.wait_for(
+                    self._capture(browser, context, run, timeout), timeout
+                )
+            except TimeoutError:
+                rendering = Rendering(
+                    reason=f"The browser snapshot took longer than {timeout:g} s and was stopped."
+                )
+            except cdp.ProtocolError as error:
+                if not browser.connected:
+                    raise BrowserCrashed(str(error).splitlines()[0]) from error
+                rendering = Rendering(reason=f"The browser could not render the page: {error}")
+            except cdp.Disconnected as error:
+                raise BrowserCrashed(str(error)) from error
         finally:
-            if context is not None:
-                try:
-                    await asyncio.wait_for(context.close(), 5)
-                except (TimeoutError, PlaywrightError) as error:
-                    logger.debug("snapshot browser: context close: %r", error)
-        if not browser.is_connected():
+            for task in list(run.tasks):
+                task.cancel()
+            if context:
+                self.runs.pop(context, None)
+                with contextlib.suppress(TimeoutError, cdp.ProtocolError, cdp.Disconnected):
+                    await asyncio.wait_for(
+                        browser.send("Target.disposeBrowserContext", {"browserContextId": context}),
+                        5,
+                    )
+            for session in run.sessions:
+                browser.forget(session)
+        if not browser.connected:
             raise BrowserCrashed("the browser disconnected")
         rendering.blocked = run.blocked
         rendering.subresources = run.exchanges
@@ -367,23 +517,50 @@ class _Browser:
         )
         return rendering
 
-    async def _capture(self, context: BrowserContext, page: Page, timeout: float) -> Rendering:
-        from playwright.async_api import TimeoutError as PlaywrightTimeout
-
+    async def _capture(
+        self, browser: cdp.Connection, context: str, run: _PageRun, timeout: float
+    ) -> Rendering:
+        page = run.page
         notes: list[str] = []
-        tab = await context.new_page()
-        navigation = timeout * _NAVIGATION_SHARE
-        try:
-            await tab.goto(page.url, wait_until="load", timeout=navigation * 1000)
-        except PlaywrightTimeout:
-            notes.append(
-                f"The page did not finish loading within {navigation:g} s; captured as it was then."
-            )
-        height = await tab.evaluate(
-            "Math.max(document.documentElement ? document.documentElement.scrollHeight : 0,"
-            " document.body ? document.body.scrollHeight : 0)"
+        await browser.send(
+            "Target.createTarget", {"url": "about:blank", "browserContextId": context}
         )
-        height = int(height or VIEWPORT["height"])
+        await run.ready.wait()
+        session = run.session
+        navigation = timeout * _NAVIGATION_SHARE
+        deadline = time.monotonic() + navigation
+        navigated = await browser.send("Page.navigate", {"url": page.url}, session=session)
+        if navigated.get("errorText"):
+            return Rendering(
+                reason=f"The browser could not render the page: {navigated['errorText']}"
+            )
+        loader = navigated.get("loaderId", "")
+        while loader not in run.loads and not run.crashed and browser.connected:
+            run.wake.clear()
+            try:
+                await asyncio.wait_for(run.wake.wait(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                notes.append(
+                    f"The page did not finish loading within {navigation:g} s; "
+                    "captured as it was then."
+                )
+                break
+        if not browser.connected:
+            raise BrowserCrashed(browser.closed or "the browser exited")
+        if run.crashed:
+            return Rendering(reason=f"The browser could not render the page: {run.crashed}.")
+        evaluated = await browser.send(
+            "Runtime.evaluate",
+            {
+                "expression": "Math.max(document.documentElement ? "
+                "document.documentElement.scrollHeight : 0,"
+                " document.body ? document.body.scrollHeight : 0)",
+                "returnByValue": True,
+            },
+            session=session,
+        )
+        value = evaluated.get("result", {}).get("value")
+        height = int(value) if isinstance(value, (int, float)) and value > 0 else VIEWPORT["height"]
         if height > SCREENSHOT_MAX_HEIGHT:
             notes.append(
                 f"The page is {height} px tall; the screenshot shows the first "
@@ -394,10 +571,44 @@ class _Browser:
             "y": 0,
             "width": VIEWPORT["width"],
             "height": max(1, min(height, SCREENSHOT_MAX_HEIGHT)),
+            "scale": 1,
         }
-        screenshot = await tab.screenshot(full_page=True, clip=clip, type="png")  # type: ignore[arg-type]
-        pdf = await tab.pdf(print_background=True, page_ranges=PDF_PAGE_RANGES)
-        return Rendering(screenshot=screenshot, pdf=pdf, reason=" ".join(notes))
+        shot = await browser.send(
+            "Page.captureScreenshot",
+            {"format": "png", "clip": clip, "captureBeyondViewport": True},
+            session=session,
+        )
+        printed = await browser.send(
+            "Page.printToPDF",
+            {
+                "printBackground": True,
+                "pageRanges": PDF_PAGE_RANGES,
+                "paperWidth": 8.5,
+                "paperHeight": 11,
+                "marginTop": 0,
+                "marginBottom": 0,
+                "marginLeft": 0,
+                "marginRight": 0,
+                "preferCSSPageSize": False,
+            },
+            session=session,
+        )
+        return Rendering(
+            screenshot=base64.b64decode(shot["data"]),
+            pdf=base64.b64decode(printed["data"]),
+            reason=" ".join(notes),
+        )
+
+
+_NO_SERVICE_WORKERS: Final = (
+    "if (self.ServiceWorkerContainer) ServiceWorkerContainer.prototype.register = "
+    "async () => { throw new DOMException('Service workers are blocked by the archiver.'); };"
+)
+
+
+async def _quietly(command: Any) -> None:
+    with contextlib.suppress(cdp.ProtocolError, cdp.Disconnected):
+        await command
 
 
 def _subresource_policy(policy: fetching.FetchPolicy, timeout: float) -> fetching.FetchPolicy:
