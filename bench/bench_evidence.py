@@ -50,17 +50,20 @@ BROWSER_CONFIG = "threads/pf2"  # one process: one browser
 
 _peaks: dict[str, float] = {"pss": 0.0, "rss": 0.0, "own": 0.0}
 # PSS (MiB) per kind of process at the moment of the peak: which part is how big.
-_peak_parts: dict[str, tuple[int, float]] = {}
+_peak_parts: dict[str, tuple[int, float, float]] = {}
 
 
 def _pss_kib(pid: int) -> int:
+    return _rollup(pid).get("Pss", 0)
+
+
+def _rollup(pid: int) -> dict[str, int]:
+    """/proc/PID/smaps_rollup as {field: KiB} (empty when the process is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
     except OSError:
-        pass
-    return 0
+        return {}
+    return {line.split(":")[0]: int(line.split()[1]) for line in lines if line.endswith("kB")}
 
 
 def _kind(pid: int, root: int) -> str:
@@ -74,6 +77,12 @@ def _kind(pid: int, root: int) -> str:
     line = b" ".join(argv).decode(errors="replace")
     if "node" in argv[0].decode(errors="replace").rsplit("/", 1)[-1] or "run-driver" in line:
         return "Playwright node driver"
+    if "--type=" not in line:
+        return (
+            "Chromium browser process"
+            if "chrom" in argv[0].decode(errors="replace")
+            else ("other: " + argv[0].decode(errors="replace")[:40])
+        )
     for flag, name in (
         ("--type=renderer", "renderer"),
         ("--type=zygote", "zygote"),
@@ -95,14 +104,19 @@ def _measure_tree(worker: Any) -> int:
     from tests.sources.workers import _rss_kib, process_tree
 
     pids = process_tree(worker.pid)
-    each = {pid: _pss_kib(pid) for pid in pids}
+    rollups = {pid: _rollup(pid) for pid in pids}
+    each = {pid: rollup.get("Pss", 0) for pid, rollup in rollups.items()}
     pss = sum(each.values())
     rss = sum(_rss_kib(pid) for pid in pids)
     if pss / 1024 > _peaks["pss"]:
-        parts: dict[str, tuple[int, float]] = {}
+        parts: dict[str, tuple[int, float, float]] = {}
         for pid, kib in each.items():
-            count, mib = parts.get(kind := _kind(pid, worker.pid), (0, 0.0))
-            parts[kind] = (count + 1, mib + kib / 1024)
+            count, mib, anon = parts.get(kind := _kind(pid, worker.pid), (0, 0.0, 0.0))
+            parts[kind] = (
+                count + 1,
+                mib + kib / 1024,
+                anon + rollups[pid].get("Pss_Anon", 0) / 1024,
+            )
         _peak_parts.clear()
         _peak_parts.update(parts)
     _peaks["pss"] = max(_peaks["pss"], pss / 1024)
@@ -255,10 +269,13 @@ def main() -> int:
                 flush=True,
             )
             print("  at the peak, PSS by process:", flush=True)
-            for kind, (count, mib) in sorted(
+            for kind, (count, mib, anon) in sorted(
                 browser_row["parts"].items(), key=lambda item: -item[1][1]
             ):
-                print(f"    {kind:<26} x{count}: {mib:6.1f} MiB", flush=True)
+                print(
+                    f"    {kind:<26} x{count}: {mib:6.1f} MiB (anonymous {anon:5.1f} MiB)",
+                    flush=True,
+                )
             assert (with_warc, rendered) == (args.browser_urls, args.browser_urls)
     finally:
         server.shutdown()

@@ -1,7 +1,8 @@
 """The browser snapshot: a screenshot and a PDF of a fetched page, rendered by Chromium.
 
 Runs in the Celery worker (and, without a broker, in-process): headless Chromium (Debian's
-``chromium``, never a downloaded one) driven by Playwright, JavaScript on. No database:
+``chromium``, never a downloaded one) driven over the DevTools protocol on a pipe
+(``sources.cdp``: no Node.js driver, no debugging port), JavaScript on. No database:
 a page's bytes and the fetch policy in, PNG and PDF bytes and a list of refused
 requests out (``sources.evidence`` stores them).
 
@@ -9,31 +10,38 @@ requests out (``sources.evidence`` stores them).
 a request's host in a route handler and then letting Chromium load it would check one
 DNS answer and connect to another (rebinding). Instead:
 
-* Every request the page makes is intercepted (``context.route("**/*")``) and either
-  *fulfilled by us* or aborted. The main document is served from the bytes the fetcher
+* Every request the page makes is intercepted (``Fetch.enable`` on every target of the
+  page: the page, its frames and workers, each paused at its start until its routing is
+  on) and either *fulfilled by us* or failed. The main document is served from the bytes the fetcher
   already fetched (no second request for it). Each subresource is fetched by
   ``sources.fetching.fetch`` under the same policy as the page: the host is resolved
   once, every address is checked, the connection goes to a checked address, each
   redirect is checked again, with the same timeouts and size caps. A refused request is
   aborted and listed (URL and reason) as a blocked request on the snapshot. Only GET
-  and HEAD are fetched; the top frame cannot navigate away from the archived document.
+  and HEAD are fetched; the top frame cannot navigate away from the archived document,
+  and a page it opens loads nothing.
 * Belt and braces: Chromium starts with ``--host-resolver-rules=MAP * ~NOTFOUND`` (every
   name and every address literal fails to resolve, checked: a direct ``goto`` to an IP
   fails), WebRTC may not use UDP outside a proxy, service workers are blocked, no
   background networking, no component updates. Whatever escaped the route handler
-  (WebSockets, which Playwright's routing does not see, prefetches) dies in Chromium's
+  (WebSockets, which the Fetch domain does not see, prefetches) dies in Chromium's
   own resolver.
 * Chromium runs with ``--no-sandbox`` (it refuses its sandbox as root and inside most
   containers); its walls are the above (no network), a fresh context per page, the hard
   timeout, and the worker's unprivileged container.
 
-**One browser per process**, reused: Playwright's asyncio API runs in a thread of its own
+**One browser per process**, reused: its asyncio loop runs in a thread of its own
 (``snapshot-browser``); callers in any thread (the worker's pool threads) submit a page
 and wait. At most ``MAX_OPEN_PAGES`` pages render at once. The browser is restarted
 after ``max_pages`` pages (when it is idle) and whenever it crashed; a page whose
 browser died under it is rendered once more on a fresh browser. A page gets a hard
 timeout: it is stopped and its context closed when the time is up; a page that never
 finishes loading is captured as it is at the navigation timeout, with the reason.
+
+**Memory** (issue 18: the worker with its browser under 400 MB, ``bench/bench_evidence.py``):
+no Node.js driver (it was ~140 MiB), no GPU or network service process, no site
+isolation, no renderers for the (invisible) omnibox popups, one page at a time, and the
+last page's renderer gone before the next page's starts.
 """
 
 from __future__ import annotations
@@ -56,7 +64,10 @@ from . import cdp, fetching
 
 logger = logging.getLogger(__name__)
 
-MAX_OPEN_PAGES: Final = 2
+# One page at a time: two at once were 40 % faster but the worker's peak ~30 MiB higher
+# (a second renderer), see bench/RESULTS-fetch.md.
+MAX_OPEN_PAGES: Final = 1
+RENDERER_EXIT_WAIT: Final = 2.0  # s: the last page's renderer gone before the next starts
 SCREENSHOT_MAX_HEIGHT: Final = 10_000  # px; taller pages are cut there (and say so)
 VIEWPORT: Final = {"width": 1280, "height": 900}
 PDF_PAGE_RANGES: Final = "1-50"
@@ -83,6 +94,21 @@ CHROMIUM_ARGS: Final = (
     "--host-resolver-rules=MAP * ~NOTFOUND",
     "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
     "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+    # Memory (issue 18: the worker with its browser under 400 MB; bench/bench_evidence.py).
+    # No GPU process: compositing and raster in software, in the browser process.
+    "--in-process-gpu",
+    "--disable-gpu-compositing",
+    "--disable-software-rasterizer",
+    # No network service process: Chromium reaches no network anyway (every request
+    # is answered by us over the protocol, names do not resolve).
+    "--enable-features=NetworkServiceInProcess2",
+    # One renderer per page: no process per site (an archived page is one site's
+    # evidence, in a context of its own, and no process holds anything of the desk), no
+    # spare renderer kept warm, no renderers for the omnibox's popups (two per window).
+    "--disable-site-isolation-trials",
+    "--disable-features=IsolateOrigins,site-per-process,SpareRendererForSitePerProcess,"
+    "WebUIOmniboxPopup,WebUIOmniboxAimPopup,PreloadTopChromeWebUI,OptimizationHints,"
+    "MediaRouter,Translate",
     "--renderer-process-limit=2",
 )
 
@@ -499,10 +525,12 @@ class _Browser:
             if context:
                 self.runs.pop(context, None)
                 with contextlib.suppress(TimeoutError, cdp.ProtocolError, cdp.Disconnected):
+                    renderers = await self._renderers(browser) if self.inflight == 1 else []
                     await asyncio.wait_for(
                         browser.send("Target.disposeBrowserContext", {"browserContextId": context}),
                         5,
                     )
+                    await _exited(renderers, RENDERER_EXIT_WAIT)
             for session in run.sessions:
                 browser.forget(session)
         if not browser.connected:
@@ -516,6 +544,11 @@ class _Browser:
             len(run.blocked),
         )
         return rendering
+
+    async def _renderers(self, browser: cdp.Connection) -> list[int]:
+        """The process ids of the browser's renderers."""
+        info = await asyncio.wait_for(browser.send("SystemInfo.getProcessInfo"), 5)
+        return [p["id"] for p in info.get("processInfo", []) if p.get("type") == "renderer"]
 
     async def _capture(
         self, browser: cdp.Connection, context: str, run: _PageRun, timeout: float
@@ -604,6 +637,20 @@ _NO_SERVICE_WORKERS: Final = (
     "if (self.ServiceWorkerContainer) ServiceWorkerContainer.prototype.register = "
     "async () => { throw new DOMException('Service workers are blocked by the archiver.'); };"
 )
+
+
+async def _exited(pids: list[int], timeout: float) -> None:
+    """Wait (at most ``timeout``) until the processes ``pids`` have exited.
+
+    When the only page in flight is done, its renderer exits after its context was
+    disposed, but a little later: the next page's renderer would otherwise start while it
+    still holds its memory (the worker's peak: one renderer more).
+    """
+    deadline = time.monotonic() + timeout
+    while pids and time.monotonic() < deadline:
+        pids = [pid for pid in pids if os.path.exists(f"/proc/{pid}")]
+        if pids:
+            await asyncio.sleep(0.02)
 
 
 async def _quietly(command: Any) -> None:
