@@ -100,7 +100,11 @@ def _kind(pid: int, root: int) -> str:
 
 
 def _measure_tree(worker: Any) -> int:
-    """Sampled by bench_fetch.run_config: PSS of the worker's tree; also keeps the peaks."""
+    """Sampled by bench_fetch.run_config for each worker: PSS of that worker's tree.
+
+    The peaks kept are per worker process (the larger one's, with two workers), never the
+    sum over workers: the screenshot figure is one worker process with its one browser.
+    """
     from tests.sources.workers import _rss_kib, process_tree
 
     pids = process_tree(worker.pid)
@@ -243,7 +247,7 @@ def main() -> int:
                         f"turn {turn + 1} {mode:<9}: {result['throughput']:.1f} sources/s "
                         f"({args.urls} in {result['elapsed']:.2f} s), WARC files {with_warc}, "
                         f"worker CPU {result['worker_cpu_ms']:.1f} ms/source, "
-                        f"PSS peak {result['pss_peak']:.0f} MiB (2 worker processes together)",
+                        f"PSS peak {result['pss_peak']:.0f} MiB (the larger of the 2 worker processes)",
                         flush=True,
                     )
                     if warc:
