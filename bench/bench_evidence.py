@@ -87,8 +87,9 @@ def _kind(pid: int, root: int) -> str:
         ("--type=renderer", "renderer"),
         ("--type=zygote", "zygote"),
         ("--type=gpu-process", "GPU"),
-        ("NetworkService", "network service"),
-        ("StorageService", "storage service"),
+        ("sub-type=network.", "network service"),
+        ("sub-type=storage.", "storage service"),
+        ("sub-type=printing.", "PDF printing service"),
         ("--type=utility", "other utility"),
         ("crashpad", "crashpad"),
     ):
@@ -108,6 +109,7 @@ def _measure_tree(worker: Any) -> int:
     from tests.sources.workers import _rss_kib, process_tree
 
     pids = process_tree(worker.pid)
+    kinds = {pid: _kind(pid, worker.pid) for pid in pids}  # before a process can go
     rollups = {pid: _rollup(pid) for pid in pids}
     each = {pid: rollup.get("Pss", 0) for pid, rollup in rollups.items()}
     pss = sum(each.values())
@@ -115,7 +117,7 @@ def _measure_tree(worker: Any) -> int:
     if pss / 1024 > _peaks["pss"]:
         parts: dict[str, tuple[int, float, float]] = {}
         for pid, kib in each.items():
-            count, mib, anon = parts.get(kind := _kind(pid, worker.pid), (0, 0.0, 0.0))
+            count, mib, anon = parts.get(kind := kinds[pid], (0, 0.0, 0.0))
             parts[kind] = (
                 count + 1,
                 mib + kib / 1024,
