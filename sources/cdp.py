@@ -196,12 +196,23 @@ class Connection:
         if self._writer is not None:
             self._writer.close()
         process = self.process
-        if process is not None:
-            loop = asyncio.get_running_loop()
-            try:
-                await asyncio.wait_for(loop.run_in_executor(None, process.wait), timeout)
-            except TimeoutError:
+        try:
+            # Polled, not waited for in a thread: at the interpreter's exit no executor
+            # takes new work any more.
+            if process is not None and not await _exited(process, timeout):
                 process.kill()
-                await loop.run_in_executor(None, process.wait)
-        if self.user_data_dir:
-            shutil.rmtree(self.user_data_dir, ignore_errors=True)
+                await _exited(process, timeout)
+        finally:
+            if self.user_data_dir:
+                shutil.rmtree(self.user_data_dir, ignore_errors=True)
+
+
+async def _exited(process: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Whether ``process`` exited (and was reaped) within ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while process.poll() is None:
+        if loop.time() >= deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
