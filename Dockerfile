@@ -8,8 +8,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DEBUG=false \
     CHROMIUM_PATH=/usr/bin/chromium
 
-# chromium: Debian's, for the worker's browser snapshots (sources/browser.py; Playwright's
-# driver comes with the pip package, no browser is ever downloaded).
+# chromium: Debian's, for the worker's browser snapshots (sources/browser.py drives it over
+# the DevTools protocol on a pipe; no browser is ever downloaded, no Node.js driver).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext curl chromium fonts-liberation \
     && rm -rf /var/lib/apt/lists/* \

@@ -4,6 +4,8 @@ browser snapshot (screenshot and PDF), through real Celery workers.
     .venv/bin/python bench/bench_evidence.py [--urls 200] [--delay 0.2] [--concurrency 16]
                                              [--turns 3] [--browser-urls 60]
 
+``--turns 0`` runs only the screenshots (2.).
+
 All on this machine, loopback only, with ``bench/bench_fetch.py``'s pieces: its own
 PostgreSQL database (dropped at the end), the threaded test server answering every URL
 after ``--delay`` seconds with an article page, workers as deployed (``DEBUG=false``).
@@ -47,25 +49,82 @@ CONFIG = "threadsx2/pf2"  # docker-compose.yml's worker
 BROWSER_CONFIG = "threads/pf2"  # one process: one browser
 
 _peaks: dict[str, float] = {"pss": 0.0, "rss": 0.0, "own": 0.0}
+# PSS (MiB) per kind of process at the moment of the peak: which part is how big.
+_peak_parts: dict[str, tuple[int, float, float]] = {}
 
 
 def _pss_kib(pid: int) -> int:
+    return _rollup(pid).get("Pss", 0)
+
+
+def _rollup(pid: int) -> dict[str, int]:
+    """/proc/PID/smaps_rollup as {field: KiB} (empty when the process is gone)."""
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
     except OSError:
-        pass
-    return 0
+        return {}
+    return {line.split(":")[0]: int(line.split()[1]) for line in lines if line.endswith("kB")}
+
+
+def _kind(pid: int, root: int) -> str:
+    """What a process of the worker's tree is, from its command line."""
+    if pid == root:
+        return "Python worker"
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "gone"
+    line = b" ".join(argv).decode(errors="replace")
+    if "node" in argv[0].decode(errors="replace").rsplit("/", 1)[-1] or "run-driver" in line:
+        return "Playwright node driver"
+    if "--type=" not in line:
+        return (
+            "Chromium browser process"
+            if "chrom" in argv[0].decode(errors="replace")
+            else ("other: " + argv[0].decode(errors="replace")[:40])
+        )
+    for flag, name in (
+        ("--type=renderer", "renderer"),
+        ("--type=zygote", "zygote"),
+        ("--type=gpu-process", "GPU"),
+        ("sub-type=network.", "network service"),
+        ("sub-type=storage.", "storage service"),
+        ("sub-type=printing.", "PDF printing service"),
+        ("--type=utility", "other utility"),
+        ("crashpad", "crashpad"),
+    ):
+        if flag in line:
+            return name
+    if "chrom" in argv[0].decode(errors="replace"):
+        return "Chromium browser process"
+    return "other: " + argv[0].decode(errors="replace")[:40]
 
 
 def _measure_tree(worker: Any) -> int:
-    """Sampled by bench_fetch.run_config: PSS of the worker's tree; also keeps the peaks."""
+    """Sampled by bench_fetch.run_config for each worker: PSS of that worker's tree.
+
+    The peaks kept are per worker process (the larger one's, with two workers), never the
+    sum over workers: the screenshot figure is one worker process with its one browser.
+    """
     from tests.sources.workers import _rss_kib, process_tree
 
     pids = process_tree(worker.pid)
-    pss = sum(_pss_kib(pid) for pid in pids)
+    kinds = {pid: _kind(pid, worker.pid) for pid in pids}  # before a process can go
+    rollups = {pid: _rollup(pid) for pid in pids}
+    each = {pid: rollup.get("Pss", 0) for pid, rollup in rollups.items()}
+    pss = sum(each.values())
     rss = sum(_rss_kib(pid) for pid in pids)
+    if pss / 1024 > _peaks["pss"]:
+        parts: dict[str, tuple[int, float, float]] = {}
+        for pid, kib in each.items():
+            count, mib, anon = parts.get(kind := kinds[pid], (0, 0.0, 0.0))
+            parts[kind] = (
+                count + 1,
+                mib + kib / 1024,
+                anon + rollups[pid].get("Pss_Anon", 0) / 1024,
+            )
+        _peak_parts.clear()
+        _peak_parts.update(parts)
     _peaks["pss"] = max(_peaks["pss"], pss / 1024)
     _peaks["rss"] = max(_peaks["rss"], rss / 1024)
     _peaks["own"] = max(_peaks["own"], _rss_kib(worker.pid) / 1024)  # the Python process
@@ -142,6 +201,7 @@ def main() -> int:
             concurrency: int,
         ) -> dict[str, Any]:
             _peaks.update(pss=0.0, rss=0.0, own=0.0)
+            _peak_parts.clear()
             tag = f"{mode.replace(' ', '-')}-{len(rows)}-{int(time.time())}"
             urls = [f"{base}/{tag}/{n}" for n in range(count)]
             (result,) = bench_fetch.run_config(
@@ -167,6 +227,7 @@ def main() -> int:
                 pss_peak=_peaks["pss"],
                 rss_peak=_peaks["rss"],
                 own_peak=_peaks["own"],
+                parts=dict(_peak_parts),
             )
             return result
 
@@ -188,7 +249,7 @@ def main() -> int:
                         f"turn {turn + 1} {mode:<9}: {result['throughput']:.1f} sources/s "
                         f"({args.urls} in {result['elapsed']:.2f} s), WARC files {with_warc}, "
                         f"worker CPU {result['worker_cpu_ms']:.1f} ms/source, "
-                        f"PSS peak {result['pss_peak']:.0f} MiB (2 workers)",
+                        f"PSS peak {result['pss_peak']:.0f} MiB (the larger of the 2 worker processes)",
                         flush=True,
                     )
                     if warc:
@@ -213,6 +274,14 @@ def main() -> int:
                 f"{browser_row['own_peak']:.0f} MiB RSS",
                 flush=True,
             )
+            print("  at the peak, PSS by process:", flush=True)
+            for kind, (count, mib, anon) in sorted(
+                browser_row["parts"].items(), key=lambda item: -item[1][1]
+            ):
+                print(
+                    f"    {kind:<26} x{count}: {mib:6.1f} MiB (anonymous {anon:5.1f} MiB)",
+                    flush=True,
+                )
             assert (with_warc, rendered) == (args.browser_urls, args.browser_urls)
     finally:
         server.shutdown()
@@ -233,17 +302,18 @@ def main() -> int:
         off = next(r for r in rows if r["turn"] == turn and r["mode"] == "warc off")
         on = next(r for r in rows if r["turn"] == turn and r["mode"] == "warc on")
         ratios.append(on["throughput"] / off["throughput"])
-    median = statistics.median(ratios)
     mb = browser_row["pss_peak"] * 1.048576
     print()
     print(
         f"{args.urls} URLs (screenshots: {args.browser_urls}), each answered after "
         f"{args.delay * 1000:.0f} ms, concurrency {args.concurrency}, {os.cpu_count()} CPUs"
     )
-    print(
-        f"WARC on/off: {' '.join(f'{r:.2f}' for r in ratios)} (median {median:.2f}) "
-        f"{'OK' if median >= WARC_TARGET else 'MISSED'} (target {WARC_TARGET})"
-    )
+    if ratios:
+        median = statistics.median(ratios)
+        print(
+            f"WARC on/off: {' '.join(f'{r:.2f}' for r in ratios)} (median {median:.2f}) "
+            f"{'OK' if median >= WARC_TARGET else 'MISSED'} (target {WARC_TARGET})"
+        )
     print(
         f"with screenshots: {browser_row['throughput']:.2f} sources/s, one worker of "
         f"{args.concurrency // 2} threads with one browser: peak {browser_row['pss_peak']:.0f} MiB "

@@ -114,6 +114,8 @@ _CHECKER_PERMISSIONS = [
     "claims.add_verdict",
     "claims.change_verdict",
     "claims.view_correction",
+    "claims.view_appearance",
+    "claims.add_appearance",
     "claims.view_historicalclaim",
     "claims.view_historicalverdict",
     "claims.view_historicalarticle",
@@ -130,6 +132,9 @@ _CHECKER_PERMISSIONS = [
     "intake.view_feed",
     "intake.view_feedentry",
     "intake.view_articleimport",
+    # The inbox (issue 15): read it, accept, dismiss, assign, record an appearance.
+    "intake.view_inboxitem",
+    "intake.change_inboxitem",
 ]
 _EDITOR_EXTRA = [
     "claims.review_claim",

@@ -33,6 +33,7 @@ from .guards import (
 )
 from .history import set_change_reason, set_history_user
 from .models import (
+    Appearance,
     Article,
     Claim,
     Correction,
@@ -697,3 +698,69 @@ def suggestion_dismiss(
         defaults={"exact": selector.exact, "dismissed_by": user},
     )
     return dismissal
+
+
+# --- Appearances ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_appearance_add(
+    *,
+    claim: Claim,
+    user: DeskUser | None,
+    article: Article | None = None,
+    url: str = "",
+    title: str = "",
+    outlet: str = "",
+    appeared_on: str = "",
+    quote: str = "",
+) -> Appearance:
+    """Record that a published claim appeared again (in ``article``, or at ``url``),
+    without a new verdict: the claim's version and ``updated_at`` move and the public
+    change is announced (caches, the search index, the DataFeed, partners' sync).
+
+    Idempotent per article: the same article twice returns the appearance recorded.
+    """
+    require_permission(
+        user, "claims.add_appearance", _("You may not record appearances of claims.")
+    )
+    claim = lock_claim(claim)
+    if claim.status != Claim.Status.PUBLISHED:
+        raise InvalidInput(
+            _("Only a published check can be recorded as appearing again (this one is %(s)s).")
+            % {"s": claim.get_status_display()}
+        )
+    if article is not None:
+        if article.pk == claim.article_id:
+            raise InvalidInput(_("This is the article the claim was checked in."))
+        existing = Appearance.objects.filter(claim=claim, article=article).first()
+        if existing is not None:
+            return existing
+        url = url or article.url
+        title = title or article.title
+        outlet = outlet or article.outlet
+        appeared_on = appeared_on or article.published_on
+    url = _clean_optional(url, field="url").strip()
+    if article is None and not url:
+        raise InvalidInput(_("Give the article or the address where the claim appeared."))
+    appearance = Appearance(
+        claim=claim,
+        article=article,
+        url=url,
+        title=_clean_optional(title, field="title").strip()[:300],
+        outlet=_clean_optional(outlet, field="outlet").strip()[:200],
+        appeared_on=appeared_on or "",
+        quote=_clean_optional(quote, field="quote").strip(),
+        created_by=user,
+    )
+    full_clean(appearance)
+    appearance.save()
+    set_change_reason(
+        claim,
+        _("Appeared again: %(where)s") % {"where": appearance.outlet or appearance.url or title},
+    )
+    if user is not None:
+        set_history_user(claim, user)
+    bump_version(claim)
+    announce_on_commit(claim.pk, "appearance")
+    return appearance

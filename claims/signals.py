@@ -20,11 +20,12 @@ from django.dispatch import Signal
 logger = logging.getLogger(__name__)
 
 #: Public content changed and the change is committed. Keyword arguments: ``claim_id``
-#: (int) and ``event``: ``published``, ``corrected`` or ``retracted`` (the workflow) or
-#: ``sources`` (a cited source of a public claim changed).
+#: (int) and ``event``: ``published``, ``corrected`` or ``retracted`` (the workflow),
+#: ``sources`` (a cited source of a public claim changed) or ``appearance`` (the claim was
+#: recorded as appearing in another article: ``claims.services.claim_appearance_add``).
 public_change = Signal()
 
-PUBLIC_EVENTS = ("published", "corrected", "retracted", "sources")
+PUBLIC_EVENTS = ("published", "corrected", "retracted", "sources", "appearance")
 
 
 def announce_public_change(claim_id: int, event: str) -> None:

@@ -263,6 +263,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "partners.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "partner": env.str("PARTNER_THROTTLE_RATE", default="600/minute"),
+        "tips": env.str("TIPS_API_RATE", default="60/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -282,6 +283,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClaimStatusEnum": "claims.models.Claim.Status",
         "PublicStatusEnum": "partners.api.serializers.PUBLIC_STATUS_CHOICES",
+        # The source state keeps its name now that the inbox has a state of its own.
+        "StateEnum": "sources.models.Source.State",
+        "InboxStateEnum": "intake.models.InboxItem.State",
+        "InboxKindEnum": "intake.models.InboxItem.Kind",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -392,6 +397,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sources.tasks.source_recheck_task",
         "schedule": env.float("SOURCE_RECHECK_SWEEP_SECONDS", default=3600.0),
     },
+    # Tips older than TIPS_RETENTION_DAYS are deleted (with their inbox entries) daily.
+    "purge-tips": {"task": "intake.tasks.tips_purge_task", "schedule": 24 * 3600.0},
 }
 
 # --- The desk ---------------------------------------------------------------------------
@@ -423,6 +430,13 @@ PUBLIC_CACHE_LOCAL_SECONDS = env.float("PUBLIC_CACHE_LOCAL_SECONDS", default=1.0
 # The DataFeed file is built this many seconds after a publication, correction or
 # retraction (more of them in the meantime: still one build).
 DATAFEED_DEBOUNCE_SECONDS = env.float("DATAFEED_DEBOUNCE_SECONDS", default=10.0)
+# Tips from readers (the public form) and partners (POST /api/v1/tips/): staff-only data.
+# The longest text (and link) a tip may hold, in characters; form posts per client address
+# ("N/second|minute|hour|day"; partner tips per key: TIPS_API_RATE in REST_FRAMEWORK); the
+# days a tip is kept (then the daily purge deletes it with its inbox entry; 0: forever).
+TIPS_MAX_LENGTH = env.int("TIPS_MAX_LENGTH", default=5000)
+TIPS_FORM_RATE = env.str("TIPS_FORM_RATE", default="5/hour")
+TIPS_RETENTION_DAYS = env.int("TIPS_RETENTION_DAYS", default=180)
 FACTCHECK_ORG_NAME = env.str("FACTCHECK_ORG_NAME", default="Faktencheck-Desk")
 FACTCHECK_ORG_URL = env.str("FACTCHECK_ORG_URL", default="http://localhost:8000/")
 FACTCHECK_ALLOW_SELF_PUBLISH = env.bool("FACTCHECK_ALLOW_SELF_PUBLISH", default=False)

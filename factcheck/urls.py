@@ -39,6 +39,8 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("api/", include((api_patterns, "api"))),
+    # Tips from readers: the form, never cached (it carries the reader's CSRF token).
+    path("tips/", include("intake.urls")),
     path("", include("publishing.urls")),
 ]
 

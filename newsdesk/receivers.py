@@ -56,13 +56,19 @@ def notify_desk_event(
     elif event == "assigned":
         notify(recipient_ids=user_ids, kind=_K.ASSIGNED, claim=claim, actor_id=actor_id)
     elif event == "sources":
-        _notify_sources(claim)
+        _notify_sources(claim, text)  # text: the URL of a source that failed, if it did
 
 
-def _notify_sources(claim: Claim) -> None:
+def _notify_sources(claim: Claim, text: str = "") -> None:
     # The assignee watches the claim's sources; without one, its author.
     owner = claim.assignee_id or claim.created_by_id
-    notify(recipient_ids=[owner] if owner else [], kind=_K.SOURCES, claim=claim, actor_id=None)
+    notify(
+        recipient_ids=[owner] if owner else [],
+        kind=_K.SOURCES,
+        claim=claim,
+        actor_id=None,
+        text=text,
+    )
 
 
 @receiver(public_change, dispatch_uid="newsdesk.notify_public_change")

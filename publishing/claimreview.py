@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from claims.models import Claim, Speaker
+from claims.models import Appearance, Claim, Speaker
 
 # Characters that could end a <script> element or open an HTML comment inside it.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -58,6 +58,19 @@ def _appearance(claim: Claim) -> dict[str, Any]:
     )
 
 
+def _recorded_appearance(appearance: Appearance) -> dict[str, Any]:
+    publisher = _compact({"@type": "Organization", "name": appearance.outlet})
+    return _compact(
+        {
+            "@type": "CreativeWork",
+            "url": appearance.url,
+            "headline": appearance.title,
+            "publisher": publisher if "name" in publisher else None,
+            "datePublished": appearance.appeared_on,
+        }
+    )
+
+
 ORIGIN_ROLE = "origin"  # sources.models.Citation.Role.ORIGIN: "origin of the claim"
 
 
@@ -80,6 +93,7 @@ def claim_review(
     org_url: str,
     page_url: str,
     origin: Mapping[str, Any] | None = None,
+    appearances: Iterable[Appearance] = (),
 ) -> dict[str, Any]:
     """The ClaimReview of ``claim``'s verdict, as a JSON-ready dict.
 
@@ -87,6 +101,9 @@ def claim_review(
     loaded; a claim without a rated verdict has no review and raises ``ValueError``.
     ``origin`` (``url``, ``title``: see ``origin_of``) is the source cited as the origin
     of the claim: the claim's ``firstAppearance``; without one, the quoted article.
+    ``appearances`` (``claim.appearances``, loaded) are the other articles the claim was
+    recorded in without a new verdict: ``itemReviewed.appearance`` is then a list, the
+    quoted article first; without any it stays the quoted article alone.
     """
     verdict = getattr(claim, "verdict", None)
     rating = verdict.rating if verdict is not None else None
@@ -95,6 +112,8 @@ def claim_review(
     language = claim.article.language
     label = rating.label_for(language)
     appearance = _appearance(claim)
+    recorded = [_recorded_appearance(item) for item in appearances]
+    appearance_value: Any = [appearance, *recorded] if recorded else appearance
     return _compact(
         {
             "@context": "https://schema.org",
@@ -122,7 +141,7 @@ def claim_review(
                     "@type": "Claim",
                     "author": _claimant(claim.speaker),
                     "datePublished": claim.stated_on,
-                    "appearance": appearance,
+                    "appearance": appearance_value,
                     "firstAppearance": _first_appearance(origin) if origin else appearance,
                 }
             ),

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from claims.models import Claim, Correction, Speaker, SpeakerRedirect
+from claims.models import Appearance, Claim, Correction, Speaker, SpeakerRedirect
 from claims.selectors import claims_public_list, claims_published, claims_search, language_q
 from sources.selectors import public_sources_for_claim
 
@@ -52,7 +52,8 @@ def claim_public_detail(*, slug: str) -> Claim | None:
     return (
         claims_public_list()
         .prefetch_related(
-            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id"))
+            Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "id")),
+            Prefetch("appearances", queryset=Appearance.objects.order_by("created_at", "id")),
         )
         .filter(slug=slug)
         .first()

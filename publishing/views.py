@@ -251,6 +251,7 @@ def verdict(request: HttpRequest, slug: str) -> dict[str, Any]:
             org_url=links.org_url(),
             page_url=page_url,
             origin=origin_of(sources),
+            appearances=claim.appearances.all(),
         )
     main = _content(
         "claims/verdict.html",
@@ -262,6 +263,7 @@ def verdict(request: HttpRequest, slug: str) -> dict[str, Any]:
             "context": _quote_context(claim),
             "sources": sources,
             "corrections": list(claim.corrections.all()),
+            "appearances": list(claim.appearances.all()),
         },
     )
     return {

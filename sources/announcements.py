@@ -45,6 +45,22 @@ def announce_source_change(source_id: int) -> None:
             announce_desk_event(claim_id, "sources", None, (), "")
 
 
+def announce_source_failed(source_id: int) -> None:
+    """A fetch ended failed or blocked (no retry left): the desk hears of every claim that
+    cites the source, draft or published, with its URL. The public layers do not: nothing
+    they show changed (the archived copy, if any, stays)."""
+    url = Source.objects.filter(pk=source_id).values_list("url", flat=True).first()
+    if url is None:
+        return
+    claim_ids = Claim.objects.filter(citations__source_id=source_id).values_list("pk", flat=True)
+    for claim_id in dict.fromkeys(claim_ids):
+        announce_desk_event(claim_id, "sources", None, (), url)
+
+
+def announce_source_failed_on_commit(source_id: int) -> None:
+    transaction.on_commit(partial(announce_source_failed, source_id), robust=True)
+
+
 def announce_source_change_on_commit(source_id: int) -> None:
     """Announce the change once the surrounding transaction commits (never before)."""
     # robust: the change is committed; a failing announcement must not turn it into an error.

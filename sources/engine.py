@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 # processes import this module too (``SourcesConfig.ready`` registers the tasks) and must
 # stay lean (a test checks that they never import the extraction stack).
 from . import diffing, fetching
-from .announcements import announce_source_change_on_commit
+from .announcements import announce_source_change_on_commit, announce_source_failed_on_commit
 from .evidence import evidence_collect
 from .leases import Lease, lease_release, source_lease_take
 from .models import Citation, Snapshot, Source, snapshot_upload_to
@@ -511,6 +511,13 @@ def source_fetch(*, source_id: int) -> Outcome:
 
 
 def _fetch_leased(lease: Lease) -> Outcome:
+    outcome = _fetch_and_record(lease)
+    if outcome in (Outcome.FAILED, Outcome.BLOCKED):
+        announce_source_failed_on_commit(lease.source_id)  # the desk: "a cited source failed"
+    return outcome
+
+
+def _fetch_and_record(lease: Lease) -> Outcome:
     try:
         try:
             result = fetching.fetch(

@@ -14,7 +14,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("claims", "sources", "publishing", "partners", "newsdesk", "factcheck")
+APPS = ("claims", "sources", "publishing", "intake", "partners", "newsdesk", "factcheck")
 MAX_LINES = 800
 
 

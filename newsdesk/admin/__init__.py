@@ -4,4 +4,4 @@ Django's autodiscovery imports this package; importing the modules registers the
 ``ModelAdmin`` classes.
 """
 
-from . import auth, claims, desk, intake, partners, sources  # noqa: F401
+from . import auth, claims, desk, inbox, intake, partners, sources, tips  # noqa: F401

@@ -43,14 +43,23 @@ class WebhookInline(admin.TabularInline):
 
 @admin.register(PartnerKey)
 class PartnerKeyAdmin(APIKeyModelAdmin):
-    list_display = ("name", "prefix", "created", "last_used_at", "expiry_date", "revoked")
+    list_display = ("name", "key_prefix", "created", "last_used_at", "expiry_date", "revoked")
     list_filter = ("revoked", "created")
     search_fields = ("name", "prefix")
     inlines = [WebhookInline]
     actions = ["revoke_keys"]
 
     def get_readonly_fields(self, request, obj=None):
-        return (*super().get_readonly_fields(request, obj), "last_used_at")
+        # The library's "prefix" field has an English label only: shown as ``key_prefix``.
+        readonly = super().get_readonly_fields(request, obj)
+        return (*(f if f != "prefix" else "key_prefix" for f in readonly), "last_used_at")
+
+    def get_fields(self, request, obj=None):
+        return [f if f != "prefix" else "key_prefix" for f in super().get_fields(request, obj)]
+
+    @admin.display(description=_("key prefix"), ordering="prefix")
+    def key_prefix(self, obj: PartnerKey) -> str:
+        return obj.prefix
 
     @admin.action(description=_("Revoke the selected keys (cannot be undone)"))
     def revoke_keys(self, request, queryset):
@@ -120,11 +129,28 @@ class WebhookAdmin(DeskErrorMessages, admin.ModelAdmin):
         return response
 
 
+def _event_labels() -> dict[str, str]:
+    return {"published": _("Published"), "corrected": _("Corrected"), "retracted": _("Retracted")}
+
+
+class EventFilter(admin.SimpleListFilter):
+    """The webhook events by their translated names (the values are the contract's)."""
+
+    title = _("event")
+    parameter_name = "event"
+
+    def lookups(self, request, model_admin):
+        return list(_event_labels().items())
+
+    def queryset(self, request, queryset):
+        return queryset.filter(event=self.value()) if self.value() else queryset
+
+
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = (
         "created_at",
-        "event",
+        "event_column",
         "webhook",
         "claim",
         "status",
@@ -133,13 +159,20 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "last_attempt_at",
         "delivered_at",
     )
-    list_filter = ("status", "event")
+    list_filter = ("status", EventFilter)
     search_fields = ("webhook__url", "error")
     date_hierarchy = "created_at"
     list_select_related = ("webhook", "claim")
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
+        return [f.name if f.name != "event" else "event_column" for f in self.model._meta.fields]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_column(self, obj: WebhookDelivery) -> str:
+        return str(_event_labels().get(obj.event, obj.event))
 
     def has_add_permission(self, request):
         return False

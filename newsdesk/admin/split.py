@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from claims import comments, services, suggestions
@@ -20,6 +21,7 @@ from claims.errors import DeskError
 from claims.models import Article, Claim, Speaker
 from claims.selectors import article_with_claims, speaker_for_name, speakers_closest_to
 from claims.speaker_names import SpeakerMatch
+from intake import inbox, matching
 from partners.api.parsers import loads_bounded
 from sources.selectors import claims_source_badges, source_state_labels
 
@@ -27,6 +29,54 @@ from ..api.serializers import suggestion_data
 from .conversation import AssignForm
 
 MAX_JSON_BODY = 64 * 1024
+
+
+def _checked_payload(match: matching.Match) -> dict[str, Any]:
+    """A published check a span repeats: "already checked: <rating> — <headline>"."""
+    claim = match.claim
+    verdict = getattr(claim, "verdict", None)
+    rating = verdict.rating if verdict is not None else None
+    return {
+        "id": claim.pk,
+        "claim": claim.claim,
+        "speaker": claim.speaker.name,
+        "rating": rating.label if rating is not None else None,
+        "headline": verdict.headline if verdict is not None else "",
+        "url": claim.get_absolute_url(),
+        "score": round(match.score, 2),
+    }
+
+
+def _preselect(request: HttpRequest, article: Article) -> dict[str, Any] | None:
+    """The span the inbox's "accept" opens with (``?start=&end=&speaker=&attribution=``);
+    None when absent or not a span of this text."""
+    try:
+        start, end = int(request.GET["start"]), int(request.GET["end"])
+    except (KeyError, ValueError):
+        return None
+    if not 0 <= start < end <= len(article.text):
+        return None
+    quote = article.text[start:end]
+    speaker = None
+    speaker_id = request.GET.get("speaker", "")
+    if speaker_id.isdigit():
+        found = Speaker.objects.filter(pk=int(speaker_id)).only("pk", "name").first()
+        if found is not None:
+            speaker = {"id": found.pk, "name": found.name}
+    elif request.GET.get("speaker_name"):
+        speaker = {"id": None, "name": request.GET["speaker_name"][:200]}
+    attribution = request.GET.get("attribution", "")
+    return {
+        "start": start,
+        "end": end,
+        "quote": quote,
+        "speaker": speaker,
+        "attribution": attribution if attribution in Claim.Attribution.values else "direct",
+        "already_checked": [
+            _checked_payload(m)
+            for m in matching.published_matches(quote, language=article.language, limit=3)
+        ],
+    }
 
 
 def _speaker_colour(speaker_id: int) -> str:
@@ -109,6 +159,30 @@ def _explain_labels() -> dict[str, Any]:
     }
 
 
+def _page_labels() -> dict[str, str]:
+    """The words split.js shows (buttons, hints, messages), translated here: the page
+    carries them, keyed by their English text, so the German desk has no English left."""
+    words = (
+        gettext_noop("Characters %(start)s–%(end)s of the article"),
+        gettext_noop("New speaker"),
+        gettext_noop("closest existing"),
+        gettext_noop("Add as alias of…"),
+        gettext_noop("Already checked?"),
+        gettext_noop("Create a new speaker?"),
+        gettext_noop("Closest existing speakers:"),
+        gettext_noop("Cancel, then type one of these names to use it."),
+        gettext_noop("Saved. Similar published claims exist: check the list."),
+        gettext_noop("Claim saved."),
+        gettext_noop("Add as alias of which speaker? Type the exact name:"),
+        gettext_noop("Unknown speaker: search for them in the speaker field first."),
+        gettext_noop("(new)"),
+        gettext_noop("Accept"),
+        gettext_noop("Dismiss"),
+        gettext_noop("Suggestion dismissed."),
+    )
+    return {word: _(word) for word in words}
+
+
 class SplitViewMixin:
     """Adds the split view and its JSON endpoints to ``ArticleAdmin``."""
 
@@ -138,6 +212,11 @@ class SplitViewMixin:
                 name="claims_article_split_speaker_resolve",
             ),
             path("split/similar/", wrap(self.split_similar), name="claims_article_split_similar"),
+            path(
+                "<int:article_id>/split/appearance/",
+                wrap(self.split_appearance),
+                name="claims_article_split_appearance",
+            ),
             *super().get_urls(),
         ]
 
@@ -176,6 +255,16 @@ class SplitViewMixin:
                 {"name": s.name, "colour": _speaker_colour(s.pk)} for s in speakers.values()
             ],
             "split_data": {
+                "preselect": _preselect(request, article),
+                "can_record_appearance": request.user.has_perm("claims.add_appearance"),
+                "labels": {
+                    **_page_labels(),
+                    "already_checked": _("already checked:"),
+                    "record_appearance": _("Record as another appearance"),
+                    "appearance_recorded": _(
+                        "Recorded as another appearance of the published check."
+                    ),
+                },
                 "text": article.text,
                 "language": article.language,
                 "claims": [_claim_payload(c, badges.get(c.pk)) for c in claims],
@@ -191,6 +280,9 @@ class SplitViewMixin:
                     "dismiss": reverse("admin:claims_article_split_dismiss", args=[article.pk]),
                     "speakers": reverse("admin:claims_article_split_speaker"),
                     "similar": reverse("admin:claims_article_split_similar"),
+                    "appearance": reverse(
+                        "admin:claims_article_split_appearance", args=[article.pk]
+                    ),
                     "speaker_search": reverse("admin:autocomplete"),
                     "speaker_resolve": reverse("admin:claims_article_split_speaker_resolve"),
                 },
@@ -231,6 +323,9 @@ class SplitViewMixin:
                 claim=str(data.get("claim") or ""),
                 attribution=str(data.get("attribution") or Claim.Attribution.DIRECT),
                 created_by=request.user,
+            )
+            inbox.inbox_span_decided(
+                article=article, start=claim.start, end=claim.end, user=request.user, claim=claim
             )
         except DeskError as error:
             return _error(error)
@@ -288,8 +383,11 @@ class SplitViewMixin:
         article = self._article(request, article_id)
         try:
             data = _json_body(request)
-            services.suggestion_dismiss(
+            dismissal = services.suggestion_dismiss(
                 article=article, start=_int(data, "start"), end=_int(data, "end"), user=request.user
+            )
+            inbox.inbox_span_decided(
+                article=article, start=dismissal.start, end=dismissal.end, user=request.user
             )
         except DeskError as error:
             return _error(error)
@@ -348,10 +446,43 @@ class SplitViewMixin:
     def split_similar(self, request: HttpRequest) -> JsonResponse:
         return require_GET(self._split_similar)(request)
 
+    def split_appearance(self, request: HttpRequest, article_id: int) -> JsonResponse:
+        return require_POST(self._split_appearance)(request, article_id)
+
+    def _split_appearance(self, request: HttpRequest, article_id: int) -> JsonResponse:
+        """Record this article as another appearance of a published check (no verdict)."""
+        if not request.user.has_perm("claims.add_appearance"):
+            raise PermissionDenied
+        article = self._article(request, article_id)
+        try:
+            data = _json_body(request)
+            claim_id = data.get("claim")
+            claim = (
+                Claim.objects.filter(pk=claim_id, status=Claim.Status.PUBLISHED).first()
+                if isinstance(claim_id, int) and not isinstance(claim_id, bool)
+                else None
+            )
+            if claim is None:
+                raise DeskError(_("There is no published check with this id."))
+            quote = data.get("quote") if isinstance(data.get("quote"), str) else ""
+            appearance = services.claim_appearance_add(
+                claim=claim, user=request.user, article=article, quote=quote[:5000]
+            )
+        except DeskError as error:
+            return _error(error)
+        return JsonResponse(
+            {"appearance": appearance.pk, "claim": claim.pk, "url": claim.get_absolute_url()},
+            status=201,
+        )
+
     def _split_similar(self, request: HttpRequest) -> JsonResponse:
         if not request.user.has_perm("claims.view_claim"):
             raise PermissionDenied
         text = request.GET.get("q", "")[:500]
+        language = request.GET.get("language", "")[:35]
+        checked = matching.published_matches(text, language=language, limit=3)
+        if checked:
+            return JsonResponse({"results": [_checked_payload(m) for m in checked]})
         return JsonResponse(
             {
                 "results": [

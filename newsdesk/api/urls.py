@@ -4,7 +4,7 @@ from django.urls import path
 
 from partners.api import converters  # noqa: F401  (registers the ``id`` converter)
 
-from . import evidence, views
+from . import evidence, inbox, views
 
 app_name = "desk"
 
@@ -38,6 +38,14 @@ urlpatterns = [
     path("claims/<id:pk>/publish/", views.PublishView.as_view(), name="claim-publish"),
     path("claims/<id:pk>/correct/", views.CorrectView.as_view(), name="claim-correct"),
     path("claims/<id:pk>/retract/", views.RetractView.as_view(), name="claim-retract"),
+    path("inbox/", inbox.InboxListView.as_view(), name="inbox-list"),
+    path("inbox/<id:pk>/dismiss/", inbox.InboxDismissView.as_view(), name="inbox-dismiss"),
+    path("inbox/<id:pk>/assign/", inbox.InboxAssignView.as_view(), name="inbox-assign"),
+    path(
+        "inbox/<id:pk>/appearance/",
+        inbox.InboxAppearanceView.as_view(),
+        name="inbox-appearance",
+    ),
     path("sources/<id:pk>/", views.SourceDetailView.as_view(), name="source-detail"),
     path(
         "snapshots/<id:pk>/<str:part>/",

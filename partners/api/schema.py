@@ -106,6 +106,13 @@ changed after it, newest first; follow `next` until it is null. Retracted verdic
 with `status: "retracted"`: take them down. Send `If-None-Match: <ETag>` to get a 304 when
 nothing changed.
 
+## Tips
+
+`POST /api/v1/tips/` (partner keys only) sends the desk a claim to check: `{"text"}`,
+`{"url"}` or both, optionally `"email"` (a reader who wants the verdict's link, mailed once)
+and `"language"`. The answer is 201 `{"id"}`. Tips are the desk's internal data: no read of
+this API and no webhook ever shows one.
+
 ## Webhooks
 
 Registered endpoints get a `POST` (JSON) when a verdict is published, corrected or

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from claims.models import Claim, Correction, Rating, Speaker
+from claims.models import Appearance, Claim, Correction, Rating, Speaker
 from claims.selectors import claims_published, claims_search, language_q
 from sources.models import Citation, Snapshot
 
@@ -84,6 +84,7 @@ def with_partner_relations(queryset: QuerySet[Claim]) -> QuerySet[Claim]:
         .prefetch_related(
             Prefetch("corrections", queryset=Correction.objects.order_by("created_at", "pk")),
             Prefetch("citations", queryset=public_citations()),
+            Prefetch("appearances", queryset=Appearance.objects.order_by("created_at", "pk")),
         )
     )
 
@@ -106,6 +107,9 @@ def claimreview_feed() -> QuerySet[Claim]:
         )
         .defer("search_vector", "article__text")
         .filter(verdict__rating__isnull=False)
+        .prefetch_related(
+            Prefetch("appearances", queryset=Appearance.objects.order_by("created_at", "pk"))
+        )
         .order_by("-updated_at", "-pk")
     )
 

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from claims import links
-from claims.models import Claim, Correction, Rating, Speaker
+from claims.models import Appearance, Claim, Correction, Rating, Speaker
 from publishing import claimreview
 from sources.models import Citation
 
@@ -97,6 +97,25 @@ def correction_data(correction: Correction) -> dict[str, Any]:
     return {"note": correction.note, "created_at": iso(correction.created_at)}
 
 
+class AppearanceSerializer(serializers.Serializer):
+    url = serializers.CharField(allow_blank=True)
+    title = serializers.CharField(allow_blank=True)
+    outlet = serializers.CharField(allow_blank=True)
+    appeared_on = serializers.CharField(allow_blank=True, help_text="Partial date; may be empty.")
+    recorded_at = serializers.DateTimeField()
+
+
+def appearance_data(appearance: Appearance) -> dict[str, Any]:
+    """Another article the claim appeared in, recorded without a new verdict."""
+    return {
+        "url": appearance.url,
+        "title": appearance.title,
+        "outlet": appearance.outlet,
+        "appeared_on": appearance.appeared_on,
+        "recorded_at": iso(appearance.created_at),
+    }
+
+
 class RetractionSerializer(serializers.Serializer):
     reason = serializers.CharField()
     retracted_at = serializers.DateTimeField()
@@ -115,6 +134,11 @@ class PartnerClaimSerializer(serializers.Serializer):
     verdict = VerdictSerializer()
     sources = SourceRefSerializer(many=True)
     corrections = CorrectionSerializer(many=True)
+    appearances = AppearanceSerializer(
+        many=True,
+        help_text="Other articles the claim appeared in, recorded without a new verdict "
+        "(each moves `updated_at`).",
+    )
     claim_review = ClaimReviewField(allow_null=True)
     status = serializers.ChoiceField(
         choices=PUBLIC_STATUS_CHOICES,
@@ -165,6 +189,7 @@ def claim_data(claim: Claim) -> dict[str, Any]:
     published = claim.status == Claim.Status.PUBLISHED
     has_rating = verdict is not None and verdict.rating_id is not None
     sources = _sources(claim)
+    appearances = list(claim.appearances.all())
     return {
         "id": claim.pk,
         "url": url,
@@ -195,6 +220,7 @@ def claim_data(claim: Claim) -> dict[str, Any]:
         else None,
         "sources": sources,
         "corrections": [correction_data(c) for c in claim.corrections.all()],
+        "appearances": [appearance_data(a) for a in appearances],
         # A retracted verdict is not advertised with its rating (see publishing.claimreview).
         "claim_review": claimreview.claim_review(
             claim,
@@ -202,6 +228,7 @@ def claim_data(claim: Claim) -> dict[str, Any]:
             org_url=links.org_url(),
             page_url=url,
             origin=claimreview.origin_of(sources),
+            appearances=appearances,
         )
         if published and has_rating
         else None,
@@ -311,6 +338,7 @@ def _datafeed_element(claim: Claim) -> dict[str, Any]:
         org_name=settings.FACTCHECK_ORG_NAME,
         org_url=links.org_url(),
         page_url=links.claim_url(claim),
+        appearances=claim.appearances.all(),
     )
 
 

@@ -13,6 +13,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from . import (
     converters,  # noqa: F401  (registers the ``id`` converter)
+    tips,
     views,
 )
 from .exceptions import error_body
@@ -59,6 +60,7 @@ urlpatterns = [
     path("speakers/", views.SpeakerListView.as_view(), name="speaker-list"),
     path("ratings/", views.RatingListView.as_view(), name="rating-list"),
     path("claimreview/", views.ClaimReviewFeedView.as_view(), name="claimreview"),
+    path("tips/", tips.TipCreateView.as_view(), name="tip-create"),
 ]
 
 # Matches any rest (newlines included); mounted after every typed route.

@@ -160,7 +160,10 @@
     if (!canAdd) return;
     pending = span;
     $("form-quote").textContent = "„" + span.quote + "“";
-    $("form-span").textContent = span.start + "–" + span.end;
+    // The offsets are for machines: a tooltip on the quote, not text on the page.
+    $("form-quote").title = gettext("Characters %(start)s–%(end)s of the article")
+      .replace("%(start)s", span.start).replace("%(end)s", span.end);
+    hideTouchButton();
     $("form-speaker").value = speaker ? speaker.name : "";
     if (speaker && speaker.id) speakerChoices.set(speaker.name, speaker.id);
     $("form-attribution").value = attribution || "direct";
@@ -170,13 +173,29 @@
     updateSpeakerHint();
     updateCount();
     form.hidden = false;
-    (speaker ? $("form-claim") : $("form-speaker")).focus();
+    const field = speaker ? $("form-claim") : $("form-speaker");
+    if (touchMode) {
+      // On a phone the form is below the text: bring it up, then type.
+      form.scrollIntoView({block: "start"});
+      field.focus({preventScroll: true});
+    } else {
+      field.focus({preventScroll: true});
+    }
   }
 
   function closeForm() {
     form.hidden = true;
     pending = null;
-    textEl.focus();
+    textEl.focus({preventScroll: true});
+  }
+
+  // Keeps the page where it is while ``change`` re-renders the text and lists.
+  function keepingScroll(change) {
+    const [x, y] = [window.scrollX, window.scrollY];
+    const sideTop = side.scrollTop;
+    change();
+    window.scrollTo(x, y);
+    side.scrollTop = sideTop;
   }
 
   function updateCount() {
@@ -202,7 +221,8 @@
     }
   }
 
-  function gettext(s) { return (window.gettext ? window.gettext(s) : s); }
+  // The page's words come translated with the page (newsdesk/admin/split.py).
+  function gettext(s) { return (data.labels && data.labels[s]) || s; }
 
   let searchTimer = null;
   function searchSpeakers() {
@@ -242,7 +262,7 @@
       const q = $("form-claim").value.trim();
       if (q.length < 8) { $("already-checked").replaceChildren(); return; }
       try {
-        const r = await fetch(data.urls.similar + "?" + new URLSearchParams({q}), {credentials: "same-origin"});
+        const r = await fetch(data.urls.similar + "?" + new URLSearchParams({q, language: data.language || ""}), {credentials: "same-origin"});
         showSimilar((await r.json()).results || []);
       } catch (e) { /* nothing to show */ }
     }, 300);
@@ -263,12 +283,39 @@
       a.href = item.url;
       a.target = "_blank";
       a.rel = "noopener";
-      a.textContent = item.claim;
-      li.append(a, document.createTextNode(
-        " (" + Math.round(item.score * 100) + "%" + (item.rating ? ", " + item.rating : "") + ")"));
+      if (item.id) {
+        /* A published check the span repeats: "already checked: <rating> — <headline>". */
+        a.textContent = item.headline || item.claim;
+        li.append(document.createTextNode(((data.labels || {}).already_checked || "already checked:") + " " + (item.rating || "–") + " — "), a);
+        if (data.can_record_appearance && data.urls.appearance) {
+          const button = document.createElement("button");
+          button.type = "button";
+          button.className = "button";
+          button.textContent = (data.labels || {}).record_appearance || "Record as another appearance";
+          button.addEventListener("click", () => recordAppearance(item, button));
+          li.append(document.createTextNode(" "), button);
+        }
+      } else {
+        a.textContent = item.claim;
+        li.append(a, document.createTextNode(
+          " (" + Math.round(item.score * 100) + "%" + (item.rating ? ", " + item.rating : "") + ")"));
+      }
       ul.appendChild(li);
     }
     box.appendChild(ul);
+  }
+
+  async function recordAppearance(item, button) {
+    button.disabled = true;
+    try {
+      await call(data.urls.appearance, {claim: item.id, quote: pending ? pending.quote : ""});
+      const done = (data.labels || {}).appearance_recorded || "Recorded as another appearance of the published check.";
+      button.replaceWith(document.createTextNode("✓ " + done));
+      announce(done);
+    } catch (e) {
+      button.disabled = false;
+      announce(e.message);
+    }
   }
 
   async function saveClaim(event) {
@@ -302,15 +349,17 @@
       }
       const payload = await call(data.urls.claims, body);
       claims.push(payload.claim);
-      suggestions = suggestions.filter((s) => s.end <= pending.start || s.start >= pending.end);
-      render();
-      renderSuggestions();
-      closeForm();
+      const saved = pending;
+      keepingScroll(() => {
+        suggestions = suggestions.filter((s) => s.end <= saved.start || s.start >= saved.end);
+        render();
+        renderSuggestions();
+        closeForm();
+      });
       if (payload.similar && payload.similar.length) {
-        form.hidden = true;
         announce(gettext("Saved. Similar published claims exist: check the list."));
       } else {
-        announce(gettext("Claim saved."));
+        announce(gettext("Claim saved.") + " " + payload.claim.claim);
       }
     } catch (e) {
       $("form-error").textContent = e.message;
@@ -359,7 +408,7 @@
       q.textContent = s.quote.length > 160 ? s.quote.slice(0, 157) + "…" : s.quote;
       const meta = document.createElement("div");
       meta.className = "split-hint";
-      meta.textContent = (s.speaker ? s.speaker.name + (s.speaker.id ? "" : " (" + gettext("new") + ")") : "?") +
+      meta.textContent = (s.speaker ? s.speaker.name + (s.speaker.id ? "" : " " + gettext("(new)")) : "?") +
         " · " + attributionLabel(s.attribution) + " · " + Math.round(s.confidence * 100) + "%";
       const why = document.createElement("div");
       why.className = "split-hint split-cue";
@@ -422,17 +471,54 @@
       renderSuggestions();
       announce(gettext("Suggestion dismissed."));
     } catch (e) {
-      announce(e.message);
+      announce(e.message, true);
     }
   }
 
   /* --- Keyboard and wiring ---------------------------------------------------------- */
 
-  const live = document.createElement("p");
-  live.className = "visually-hidden";
-  live.setAttribute("aria-live", "polite");
-  root.appendChild(live);
-  function announce(message) { live.textContent = message; }
+  // Visible and announced (role="status"); stays until the next message.
+  const side = root.querySelector(".split-side");
+  function announce(message, isError) {
+    const status = $("split-status");
+    status.classList.toggle("is-error", !!isError);
+    status.textContent = message;
+  }
+
+  /* --- Touch: select words, then tap the floating "Create claim" button ------------ */
+
+  const touchButton = $("touch-create");
+  let touchMode = window.matchMedia("(pointer: coarse)").matches;
+  document.addEventListener("touchstart", () => { touchMode = true; }, {passive: true, capture: true});
+  document.addEventListener("pointerdown", (e) => { touchMode = e.pointerType === "touch"; }, {capture: true});
+
+  function hideTouchButton() { touchButton.hidden = true; }
+
+  function placeTouchButton() {
+    const sel = window.getSelection();
+    const span = touchMode && canAdd && form.hidden ? currentSelection() : null;
+    if (!span) { hideTouchButton(); return; }
+    const rect = sel.getRangeAt(0).getBoundingClientRect();
+    touchButton.hidden = false;
+    const width = touchButton.offsetWidth;
+    // Below the selection (the phone's own copy/paste menu sits above it), inside the screen.
+    const left = Math.min(Math.max(8, rect.left), window.innerWidth - width - 8);
+    touchButton.style.left = (left + window.scrollX) + "px";
+    touchButton.style.top = (rect.bottom + window.scrollY + 12) + "px";
+  }
+
+  let selectionTimer = null;
+  document.addEventListener("selectionchange", () => {
+    clearTimeout(selectionTimer);
+    selectionTimer = setTimeout(placeTouchButton, 120); // after the handles stop moving
+  });
+  textEl.addEventListener("touchend", () => setTimeout(placeTouchButton, 0));
+  touchButton.addEventListener("pointerdown", (e) => e.preventDefault()); // keep the selection
+  touchButton.addEventListener("click", () => {
+    const span = currentSelection();
+    hideTouchButton();
+    if (span) openForm(span, null, "direct");
+  });
 
   const navigationKeys = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End",
     "PageUp", "PageDown", "Shift", "Control", "Meta", "Alt", "Tab", "Escape"]);
@@ -455,6 +541,7 @@
     }
   });
   textEl.addEventListener("mouseup", () => {
+    if (touchMode) return; // a touch selection waits for the "Create claim" button
     const span = currentSelection();
     if (span && form.hidden) openForm(span, null, "direct");
   });
@@ -508,4 +595,11 @@
   render();
   loadSuggestions();
   searchSpeakers();
+  // Opened from the inbox ("accept"): the suggestion selected, the form prefilled.
+  if (data.preselect) {
+    const p = data.preselect;
+    selectSpan(p.start, p.end);
+    openForm({start: p.start, end: p.end, quote: p.quote}, p.speaker, p.attribution);
+    if (p.already_checked && p.already_checked.length) showSimilar(p.already_checked);
+  }
 })();

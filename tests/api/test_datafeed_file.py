@@ -22,7 +22,7 @@ FEED = "/api/v1/claimreview/"
 def _streamed() -> bytes:
     queryset = selectors.claimreview_feed()
     _count, newest = selectors.claims_stamp(queryset)
-    return b"".join(datafeed_stream(queryset.iterator(), newest=newest))
+    return b"".join(datafeed_stream(queryset.iterator(chunk_size=500), newest=newest))
 
 
 def _body(response) -> bytes:

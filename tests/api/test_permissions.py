@@ -49,6 +49,16 @@ class Case:
     expected: tuple[int, ...] = ()
 
 
+def _inbox_item(ctx: Ctx, matched: Any = None) -> Any:
+    """An open inbox item on an article of its own (a repeat of ``matched`` if given)."""
+    from intake.models import InboxItem
+
+    article = factories.ArticleFactory(import_state="imported", url="https://news.example/x")
+    return InboxItem.objects.create(
+        article=article, start=0, end=10, quote=article.text[:10], matched_claim=matched
+    )
+
+
 PARTNER_READ = (401, 200, 401, 403, 200, 200)
 DESK_READ = (401, 401, 401, 403, 200, 200)
 DESK_CREATE = (401, 401, 401, 403, 201, 201)
@@ -106,6 +116,14 @@ CASES = [
     Case("speakers", "get", lambda ctx: "/api/v1/speakers/", expected=PARTNER_READ),
     Case("ratings", "get", lambda ctx: "/api/v1/ratings/", expected=PARTNER_READ),
     Case("claimreview feed", "get", lambda ctx: "/api/v1/claimreview/", expected=PARTNER_READ),
+    # Tips: partner keys only (a staff token is known, and refused).
+    Case(
+        "tip create",
+        "post",
+        lambda ctx: "/api/v1/tips/",
+        lambda ctx: {"text": "Eine Behauptung, die jemand prüfen sollte"},
+        (401, 201, 401, 403, 403, 403),
+    ),
     # --- desk API
     Case("articles list", "get", lambda ctx: "/api/v1/desk/articles/", expected=DESK_READ),
     Case(
@@ -171,6 +189,28 @@ CASES = [
     _action("publish", Ctx.in_review, DESK_EDITOR_ONLY),
     _action("correct", Ctx.published, DESK_EDITOR_ONLY, note="Tippfehler", headline="Neu"),
     _action("retract", Ctx.published, DESK_EDITOR_ONLY, reason="Irrtum"),
+    Case("inbox list", "get", lambda ctx: "/api/v1/desk/inbox/", expected=DESK_READ),
+    Case(
+        "inbox dismiss",
+        "post",
+        lambda ctx: f"/api/v1/desk/inbox/{_inbox_item(ctx).pk}/dismiss/",
+        expected=DESK_CHECKER_WRITE,
+    ),
+    Case(
+        "inbox assign",
+        "post",
+        lambda ctx: f"/api/v1/desk/inbox/{_inbox_item(ctx).pk}/assign/",
+        lambda ctx: {"assignee": ctx.editor.pk},
+        DESK_CHECKER_WRITE,
+    ),
+    Case(
+        "inbox appearance",
+        "post",
+        lambda ctx: (
+            f"/api/v1/desk/inbox/{_inbox_item(ctx, matched=ctx.published()).pk}/appearance/"
+        ),
+        expected=DESK_CHECKER_WRITE,
+    ),
 ]
 
 

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 # The ETag aggregate (once per cache generation and filters), the page (claims with
 # speaker, article, verdict, rating and scale joined), its corrections, its citations with
-# sources and archived copies. The key is verified once and then kept while the keys'
+# sources and archived copies, its appearances (issue 15). The key is verified once and then kept while the keys'
 # generation stands (partners.api.keycache): the warm-up request below verifies it.
-CLAIMS_PAGE_QUERIES = 4
+CLAIMS_PAGE_QUERIES = 5
 
 
 @pytest.fixture
@@ -84,10 +84,10 @@ def test_pinned_with_django_assert_num_queries(partner, hundred_claims, django_a
 
 def test_detail_and_feed_query_counts(partner, hundred_claims, django_assert_num_queries):
     partner.get("/api/v1/ratings/")
-    with django_assert_num_queries(4):  # stamp, claim, corrections, citations
+    with django_assert_num_queries(5):  # stamp, claim, corrections, citations, appearances
         partner.get(f"/api/v1/claims/{hundred_claims[0].pk}/")
     caching.bump_generation()
-    with django_assert_num_queries(2):  # ETag aggregate, the feed (no file built here)
+    with django_assert_num_queries(3):  # ETag aggregate, the feed, its appearances (no file)
         feed = partner.get("/api/v1/claimreview/").json()
     assert len(feed["dataFeedElement"]) == 100
     with django_assert_num_queries(1):  # the speakers with their counts

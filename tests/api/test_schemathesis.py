@@ -21,6 +21,7 @@ from django.apps import apps
 
 from claims import workflow
 from claims.defaults import install_default_scale
+from intake.models import InboxItem
 from partners import services as partner_services
 from tests import factories
 from tests.helpers.api import token_for
@@ -35,7 +36,8 @@ CHECKS = "all"
 # What schema-valid input the server may still refuse with a 400, per operation, because
 # no schema can say it: a cursor must be one the server issued; a span must lie on the
 # article's words (and match the quote); a rating slug must be one of the scale's; a URL
-# must pass the fetcher's rules; a transition needs a complete verdict. Each is a correct
+# must pass the fetcher's rules; a transition needs a complete verdict; a tip needs its text
+# or its link. Each is a correct
 # 400 naming the problem; ``positive_data_acceptance`` otherwise expects 2xx (or 401/403/
 # 404/409/429, which it allows everywhere).
 DOMAIN_REFUSALS = {
@@ -44,6 +46,12 @@ DOMAIN_REFUSALS = {
     ),
     "citations, verdicts, transitions: URLs, rating slugs, complete verdicts": (
         r"^/api/v1/desk/claims/\\{id\\}/(citations|verdict|correct|submit|publish)/$"
+    ),
+    "tips: the text or the link (either), the text's length, the link's syntax": (
+        r"^/api/v1/tips/$"
+    ),
+    "inbox: cursors, staff user ids, items already decided, repeats only": (
+        r"^/api/v1/desk/inbox/(\\{id\\}/(assign|dismiss|appearance)/)?$"
     ),
 }
 POSITIVE_STATUSES = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
@@ -85,6 +93,18 @@ def seeded(settings, monkeypatch):
     claims[1].refresh_from_db()
     workflow.claim_retract(claim=claims[1], user=editor, version=claims[1].version, reason="Irrtum")
     draft = factories.ClaimFactory()
+    inbox_article = factories.ArticleFactory(import_state="imported")
+    inbox_items = [
+        InboxItem.objects.create(
+            article=inbox_article,
+            start=n,
+            end=n + 5,
+            quote=inbox_article.text[n : n + 5],
+            score=float(n),
+            matched_claim=claims[2] if n % 2 else None,
+        )
+        for n in range(4)
+    ]
     _row, key = partner_services.partner_key_create(name="Schemathesis")
     return {
         "editor_token": token_for(editor),
@@ -93,6 +113,7 @@ def seeded(settings, monkeypatch):
             "claims": [c.pk for c in claims] + [draft.pk],
             "articles": [c.article_id for c in claims] + [draft.article_id],
             "sources": [source.pk],
+            "inbox": [item.pk for item in inbox_items],
         },
     }
 
@@ -106,6 +127,7 @@ def _config(tmp_path: Path, ids: dict[str, list[int]]) -> Path:
         ("claims", r"^/api/v1/(desk/)?claims/\\{id\\}/"),
         ("articles", r"^/api/v1/desk/articles/\\{id\\}/"),
         ("sources", r"^/api/v1/desk/sources/\\{id\\}/"),
+        ("inbox", r"^/api/v1/desk/inbox/\\{id\\}/"),
     ):
         lines += [
             "[[operations]]",

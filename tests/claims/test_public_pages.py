@@ -533,8 +533,9 @@ def test_verdict_page_queries_do_not_grow_with_corrections(
     client, psaki_claim, editor, django_assert_num_queries
 ):
     url = psaki_claim.get_absolute_url()
-    # stamp (ETag), the claim with everything it shows, its corrections, its sources
-    with django_assert_num_queries(4):
+    # stamp (ETag), the claim with everything it shows, its corrections, its appearances,
+    # its sources
+    with django_assert_num_queries(5):
         client.get(url)
     for number in range(4):
         psaki_claim.refresh_from_db()
@@ -542,7 +543,7 @@ def test_verdict_page_queries_do_not_grow_with_corrections(
             claim=psaki_claim, user=editor, version=psaki_claim.version, note=f"Nr. {number}"
         )
     _clear_page_cache()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert "Nr. 3" in client.get(url).content.decode()
     with django_assert_num_queries(0):  # cached whole: no query, no rendering
         response = client.get(url)
@@ -565,7 +566,7 @@ def test_a_revalidation_of_an_uncached_page_renders_nothing(
         cache.delete(caching.page_key("verdict", url))  # evicted; the generation stays
     with django_assert_num_queries(1):  # the stamp only
         assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
-    with django_assert_num_queries(4):  # rendered and cached again
+    with django_assert_num_queries(5):  # rendered and cached again
         assert client.get(url).content == response.content
 
 

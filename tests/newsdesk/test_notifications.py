@@ -178,3 +178,30 @@ def test_mark_read_from_the_list(
         {"action": "mark_read", "_selected_action": [notification.pk]},
     )
     assert notifications.unread_count(editor) == 0
+
+
+def test_a_cited_source_that_fails_tells_the_assignee(
+    claim, checker, editor, settings, django_capture_on_commit_callbacks
+):
+    """A fetch that ends blocked (or failed, no retry left) is "a cited source failed":
+    the claim's assignee hears of it, with the source's URL."""
+    from sources import engine, services
+    from sources.engine import Outcome
+
+    settings.FETCH_ALLOW_NETWORKS = []  # the metadata address is refused before any packet
+    claim.assignee = editor
+    claim.save(update_fields=["assignee"])
+    with django_capture_on_commit_callbacks():  # the fetch is run below, by hand
+        citation = services.citation_add(
+            claim=claim,
+            url="http://169.254.169.254/latest/meta-data/",
+            role="context",
+            user=checker,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert engine.source_fetch(source_id=citation.source_id) == Outcome.BLOCKED
+    sources = Notification.objects.get(recipient=editor, kind=K.SOURCES)
+    assert sources.claim_id == claim.pk
+    assert sources.text == "http://169.254.169.254/latest/meta-data/"
+    assert _kinds(checker) == []  # the assignee watches the sources, not the author too
+    assert str(sources.get_kind_display()) == "A cited source failed or changed"

@@ -118,6 +118,51 @@ def test_a_page_that_hangs_the_browser_is_stopped_at_the_hard_timeout(http_serve
     assert _render(http_server.url("/next"), b"<p>next</p>").screenshot
 
 
+def test_frames_workers_dialogs_and_popups_go_through_the_archiver(http_server, other_server):
+    """Every target of the page is routed (driven over the DevTools protocol, each target
+    waits for its routing): a frame and what it loads, a worker and what it fetches; a
+    dialog does not hold the page; a popup loads nothing; service workers do not register."""
+    http_server.respond(
+        "/frame.html",
+        body=b"<!doctype html><p>Rahmen</p><img src='/frame.png'>",
+        content_type="text/html",
+    )
+    http_server.respond("/frame.png", body=PNG, content_type="image/png")
+    http_server.respond(
+        "/worker.js",
+        body=f"fetch('/from-worker.txt'); fetch('{other_server.url('/w.txt')}').catch(() => 0);".encode(),
+        content_type="text/javascript",
+    )
+    http_server.respond("/from-worker.txt", body=b"ok", content_type="text/plain")
+    http_server.respond("/popup", body=b"<p>popup</p>", content_type="text/html")
+    http_server.respond("/sw.js", body=b"", content_type="text/javascript")
+
+    def slowly(exchange):  # the page's load waits for it: time for the worker's fetches
+        exchange.wait(1)
+        exchange.respond(200, PNG, content_type="image/png")
+
+    http_server.route("/slow.png", slowly)
+    body = (
+        b"<!doctype html><html><body><h1>Rahmen</h1><iframe src='/frame.html'></iframe>"
+        b"<img src='/slow.png'>"
+        b"<script>alert('Hallo');"
+        b"new Worker('/worker.js');"
+        b"window.open('/popup');"
+        b"navigator.serviceWorker.register('/sw.js').then("
+        b"  () => document.title = 'registered', () => document.title = 'refused');"
+        b"</script></body></html>"
+    )
+    rendering = _render(http_server.url("/page"), body, timeout=10)
+
+    assert rendering.screenshot and rendering.pdf
+    assert rendering.reason == ""  # the dialog did not hold the page until the timeout
+    seen = {r.path for r in http_server.requests}
+    assert {"/frame.html", "/frame.png", "/worker.js", "/from-worker.txt"} <= seen
+    assert [b["url"] for b in rendering.blocked] == [other_server.url("/w.txt")]  # the worker's
+    assert "/popup" not in seen and "/sw.js" not in seen
+    assert other_server.connections == 0
+
+
 def _chromium_main_pids() -> list[int]:
     """Chromium's browser processes started from this test process (not its helpers)."""
     mine = str(os.getpid())
