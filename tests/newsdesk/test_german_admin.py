@@ -39,6 +39,7 @@ NOT_PAGES = {
     "claims_article_split_speaker",
     "claims_article_split_speaker_resolve",
     "claims_article_split_similar",
+    "claims_article_split_appearance",
     "claims_claim_comment",
     "claims_claim_assign",
     "sources_source_refetch",
