@@ -108,7 +108,11 @@ def feed_save(*, feed: Feed, user: DeskUser | None) -> Feed:
         feed.next_poll_at = timezone.now()
     if Feed.objects.filter(url=feed.url).exclude(pk=feed.pk).exists():
         raise InvalidInput(_("This feed is watched already."), field="url")
+    new = feed.pk is None
     feed.save()
+    if new:
+        # Polled at once; ``next_poll_at`` (now) lets beat take it if the message is lost.
+        _send_on_commit(feed.pk)
     return feed
 
 

@@ -16,6 +16,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -220,7 +222,8 @@ class FeedAdmin(DeskErrorMessages, admin.ModelAdmin):
                     entry.get_state_display(),
                     _entry_link(entry),
                     entry.reason,
-                    entry.seen_at.strftime("%Y-%m-%d %H:%M"),
+                    # In the desk's time zone, as the feed's other times on the page.
+                    date_format(timezone.localtime(entry.seen_at), "Y-m-d H:i"),
                 )
                 for entry in entries
             ),

@@ -140,3 +140,19 @@ def test_a_paused_feed_shows_why_and_can_be_resumed(
     feed.refresh_from_db()
     assert feed.state == Feed.State.ACTIVE and feed.failures == 0
     assert feed.last_polled_at is not None  # polled at once
+
+
+def test_the_latest_entries_show_the_desk_time_zone(client, editor, settings):
+    from datetime import UTC, datetime
+
+    from intake.models import FeedEntry
+
+    settings.TIME_ZONE = "Europe/Berlin"
+    feed = Feed.objects.create(name="Bote", url="https://bote.example/feed")
+    entry = FeedEntry.objects.create(feed=feed, guid="g1", url="https://bote.example/a")
+    FeedEntry.objects.filter(pk=entry.pk).update(seen_at=datetime(2026, 11, 24, 7, 5, tzinfo=UTC))
+    client.force_login(editor)
+    page = client.get(reverse("admin:intake_feed_change", args=[feed.pk])).content.decode()
+    entries = page[page.index('class="desk-feed-entries"') :]
+    assert "2026-11-24 08:05" in entries  # 07:05 UTC is 08:05 in Berlin
+    assert "07:05" not in entries

@@ -397,6 +397,23 @@ def test_feed_save_checks_the_address_and_permission(editor, checker, http_serve
         feeds.feed_save(feed=Feed(name="y", url=http_server.url("/f")), user=editor)
 
 
+def test_a_new_feed_is_polled_at_once_a_changed_one_is_not(
+    editor, http_server, django_capture_on_commit_callbacks
+):
+    http_server.respond("/a", body=german_page())
+    serve_feed(http_server, "/f", rss([("g1", http_server.url("/a"), "A")]))
+    with django_capture_on_commit_callbacks(execute=True):
+        feed = feeds.feed_save(feed=Feed(name="x", url=http_server.url("/f")), user=editor)
+    feed.refresh_from_db()
+    assert len(http_server.requests_to("/f")) == 1
+    assert feed.last_success_at is not None and feed.next_poll_at > timezone.now()
+    assert FeedEntry.objects.get(feed=feed).state == "imported"
+    feed.name = "renamed"
+    with django_capture_on_commit_callbacks(execute=True):
+        feeds.feed_save(feed=feed, user=editor)
+    assert len(http_server.requests_to("/f")) == 1  # a change waits for its next poll
+
+
 def test_the_health_check_names_an_overdue_feed(http_server):
     now = timezone.now()
     fresh = make_feed(http_server.url("/a"), interval_minutes=10)
