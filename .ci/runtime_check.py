@@ -109,7 +109,7 @@ def main() -> None:
     if pdf is None or "Behauptung ist falsch" not in pdf.text:
         problems.append(f"PDF not extracted: {pdf and (pdf.title, pdf.text[:80], pdf.reason)}")
     # The evidence of the fetch: its WARC file, and where Chromium is installed the
-    # browser snapshot through Playwright (a runtime dependency since issue 18).
+    # browser snapshot (SNAPSHOT_CHROMIUM_PATH: the headless shell where installed).
     from django.conf import settings
 
     if html is not None and not (html.warc and html.warc_sha256):

@@ -19,7 +19,9 @@ after ``--delay`` seconds with an article page, workers as deployed (``DEBUG=fal
    sources per second and the worker's peak memory: the worker with its Chromium
    processes (the whole process tree), as PSS (shared pages divided among the processes
    that share them, from /proc/PID/smaps_rollup) and as summed VmRSS (which counts
-   Chromium's shared pages once per process). Target: under 400 MB.
+   Chromium's shared pages once per process). Target: under 400 MB. The browser is the
+   worker's default (``SNAPSHOT_CHROMIUM_PATH``: Debian's chromium-headless-shell where
+   installed); set ``SNAPSHOT_CHROMIUM_PATH=/usr/bin/chromium`` to measure the full build.
 
 Every source must end ``fetched`` with its snapshot and extracted text (bench_fetch's
 check); in mode 2 every snapshot must also have its screenshot, PDF and WARC.
@@ -51,6 +53,7 @@ BROWSER_CONFIG = "threads/pf2"  # one process: one browser
 _peaks: dict[str, float] = {"pss": 0.0, "rss": 0.0, "own": 0.0}
 # PSS (MiB) per kind of process at the moment of the peak: which part is how big.
 _peak_parts: dict[str, tuple[int, float, float]] = {}
+_browsers: set[str] = set()  # the snapshot browser's program (SNAPSHOT_CHROMIUM_PATH)
 
 
 def _pss_kib(pid: int) -> int:
@@ -78,6 +81,8 @@ def _kind(pid: int, root: int) -> str:
     if "node" in argv[0].decode(errors="replace").rsplit("/", 1)[-1] or "run-driver" in line:
         return "Playwright node driver"
     if "--type=" not in line:
+        if "chrom" in argv[0].decode(errors="replace"):
+            _browsers.add(argv[0].decode(errors="replace"))
         return (
             "Chromium browser process"
             if "chrom" in argv[0].decode(errors="replace")
@@ -274,6 +279,7 @@ def main() -> int:
                 f"{browser_row['own_peak']:.0f} MiB RSS",
                 flush=True,
             )
+            print(f"  snapshot browser: {', '.join(sorted(_browsers))}", flush=True)
             print("  at the peak, PSS by process:", flush=True)
             for kind, (count, mib, anon) in sorted(
                 browser_row["parts"].items(), key=lambda item: -item[1][1]

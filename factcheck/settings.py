@@ -411,7 +411,14 @@ SOURCE_RECHECK_DAYS = env.float("SOURCE_RECHECK_DAYS", default=7.0)
 # Chromium is installed; SNAPSHOT_BROWSER=false turns it off).
 SNAPSHOT_WARC = env.bool("SNAPSHOT_WARC", default=True)
 CHROMIUM_PATH = env.str("CHROMIUM_PATH", default="/usr/bin/chromium")
-SNAPSHOT_BROWSER = env.bool("SNAPSHOT_BROWSER", default=Path(CHROMIUM_PATH).is_file())
+# The worker's snapshot browser: Debian's chromium-headless-shell where it is installed
+# (the same Chromium without the browser UI: less memory, issue 18), else CHROMIUM_PATH.
+HEADLESS_SHELL_PATH = "/usr/lib/chromium/chromium-headless-shell"
+SNAPSHOT_CHROMIUM_PATH = env.str(
+    "SNAPSHOT_CHROMIUM_PATH",
+    default=HEADLESS_SHELL_PATH if Path(HEADLESS_SHELL_PATH).is_file() else CHROMIUM_PATH,
+)
+SNAPSHOT_BROWSER = env.bool("SNAPSHOT_BROWSER", default=Path(SNAPSHOT_CHROMIUM_PATH).is_file())
 SNAPSHOT_BROWSER_TIMEOUT = env.float("SNAPSHOT_BROWSER_TIMEOUT", default=15.0)
 SNAPSHOT_BROWSER_MAX_PAGES = env.int("SNAPSHOT_BROWSER_MAX_PAGES", default=100)
 # Intake (issue 15): articles added by URL and watched feeds.

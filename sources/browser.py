@@ -1,7 +1,8 @@
 """The browser snapshot: a screenshot and a PDF of a fetched page, rendered by Chromium.
 
 Runs in the Celery worker (and, without a broker, in-process): headless Chromium (Debian's
-``chromium``, never a downloaded one) driven over the DevTools protocol on a pipe
+``chromium-headless-shell`` where installed, else its ``chromium``; never a downloaded one;
+``SNAPSHOT_CHROMIUM_PATH``) driven over the DevTools protocol on a pipe
 (``sources.cdp``: no Node.js driver, no debugging port), JavaScript on. No database:
 a page's bytes and the fetch policy in, PNG and PDF bytes and a list of refused
 requests out (``sources.evidence`` stores them).
@@ -39,9 +40,11 @@ timeout: it is stopped and its context closed when the time is up; a page that n
 finishes loading is captured as it is at the navigation timeout, with the reason.
 
 **Memory** (issue 18: the worker with its browser under 400 MB, ``bench/bench_evidence.py``):
-no Node.js driver (it was ~140 MiB), no GPU or network service process, no site
-isolation, no renderers for the (invisible) omnibox popups, one page at a time, and the
-last page's renderer gone before the next page's starts.
+the headless shell (the same Chromium built without the browser's UI: ~290 MiB PSS for
+the worker with its browser against ~420 with ``chromium``), no Node.js driver (it was
+~140 MiB), no GPU or network service process, no site isolation, no renderers for the
+(invisible) omnibox popups, one page at a time, and the last page's renderer gone before
+the next page's starts. The same flags serve both builds (the shell ignores what it lacks).
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ fetch exchanged (and of the page's subresources the browser needed), stores the 
 through Django's storage under names made of their sha256 (``evidence/warc/ab/cd/….warc.gz``,
 ``evidence/screenshot/….png``, ``evidence/pdf/….pdf``) and fills the snapshot's fields.
 
-Settings, read at call time: ``SNAPSHOT_WARC``, ``SNAPSHOT_BROWSER``, ``CHROMIUM_PATH``,
-``SNAPSHOT_BROWSER_TIMEOUT``, ``SNAPSHOT_BROWSER_MAX_PAGES``.
+Settings, read at call time: ``SNAPSHOT_WARC``, ``SNAPSHOT_BROWSER``,
+``SNAPSHOT_CHROMIUM_PATH``, ``SNAPSHOT_BROWSER_TIMEOUT``, ``SNAPSHOT_BROWSER_MAX_PAGES``.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def _render(
     return browser.render(
         page,
         policy=policy,
-        executable=settings.CHROMIUM_PATH,
+        executable=settings.SNAPSHOT_CHROMIUM_PATH,
         timeout=float(settings.SNAPSHOT_BROWSER_TIMEOUT),
         max_pages=int(settings.SNAPSHOT_BROWSER_MAX_PAGES),
     )

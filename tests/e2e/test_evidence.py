@@ -6,8 +6,6 @@ process's browser thread) from a page on a loopback test server; then a second C
 driven from this test as a person would use it, looks at the pages. Loopback only.
 """
 
-import os
-
 import pytest
 
 from claims.demo import demo_load
@@ -29,7 +27,7 @@ def archived(settings, tmp_path, live_server, monkeypatch):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.FETCH_ALLOW_NETWORKS = ["127.0.0.1/32"]
     settings.SNAPSHOT_BROWSER = True
-    settings.CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    # The snapshot browser: SNAPSHOT_CHROMIUM_PATH as set (the headless shell if installed).
     settings.FACTCHECK_ORG_URL = live_server.url + "/"
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True

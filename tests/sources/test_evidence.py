@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sources_env", "loo
 
 def test_a_missing_chromium_is_a_reason_not_an_error(checker, http_server, settings):
     settings.SNAPSHOT_BROWSER = True
-    settings.CHROMIUM_PATH = "/nonexistent/chromium"
+    settings.SNAPSHOT_CHROMIUM_PATH = "/nonexistent/chromium"
     http_server.respond("/page", body=page("Bericht", "Die Lage in Almaty"))
     claim = factories.ClaimFactory(created_by=checker)
     source = services.citation_add(
