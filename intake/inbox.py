@@ -175,6 +175,15 @@ def inbox_outlets() -> list[str]:
     )
 
 
+def inbox_speakers() -> list[tuple[int, str]]:
+    """The known speakers of the inbox's items, by name: the speaker filter's choices."""
+    return list(
+        Speaker.objects.filter(pk__in=InboxItem.objects.values("speaker_id"))
+        .order_by("name")
+        .values_list("pk", "name")[:500]
+    )
+
+
 def already_checked(item: InboxItem) -> Claim | None:
     """The published check the item repeats, or None (a draft is never offered)."""
     claim = item.matched_claim

@@ -118,6 +118,7 @@ class InboxItemAdmin(admin.ModelAdmin):
             "query": query.urlencode(),
             "filters": filters,
             "outlets": inbox.inbox_outlets(),
+            "speakers": inbox.inbox_speakers(),
             "states": InboxItem.State.choices,
             "kinds": InboxItem.Kind.choices,
             "staff": staff,

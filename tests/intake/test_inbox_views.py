@@ -70,6 +70,20 @@ def test_admin_filters(computed, checker):
     assert "Renten" not in client.get(url, {"state": "dismissed"}).content.decode()
 
 
+def test_admin_speaker_filter_offers_names(computed, checker):
+    """The speaker filter lists the inbox's known speakers by name and filters by them."""
+    item = InboxItem.objects.filter(speaker__isnull=False).select_related("speaker").first()
+    assert item is not None
+    client = _admin(checker)
+    url = reverse("admin:intake_inboxitem_changelist")
+    page = client.get(url).content.decode()
+    assert f'<option value="{item.speaker.pk}">{item.speaker.name}</option>' in page
+    chosen = client.get(url, {"speaker": item.speaker.pk}).content.decode()
+    assert f'id="inbox-{item.pk}"' in chosen
+    others = InboxItem.objects.exclude(speaker=item.speaker)
+    assert all(f'id="inbox-{other.pk}"' not in chosen for other in others)
+
+
 def test_admin_actions_need_csrf_and_permission(computed, checker):
     item = InboxItem.objects.filter(article=computed).first()
     url = reverse("admin:intake_inboxitem_action", args=[item.pk, "dismiss"])
