@@ -9,7 +9,6 @@ number of queries for any page size (``intake.inbox.inbox_items``: one joined qu
 from typing import Any
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -25,6 +24,8 @@ from claims.errors import DeskError, NotAllowed
 from intake import inbox
 from intake.models import InboxItem
 from intake.worthiness import reason_sentences
+
+from .conversation import staff_users
 
 PAGE_SIZE = 50
 
@@ -103,12 +104,7 @@ class InboxItemAdmin(admin.ModelAdmin):
         page = Paginator(inbox.inbox_items(filters), PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        staff = list(
-            get_user_model()
-            .objects.filter(is_active=True, is_staff=True)
-            .order_by("username")
-            .only("pk", "username")
-        )
+        staff = list(staff_users().only("pk", "username"))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
