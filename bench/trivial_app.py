@@ -17,7 +17,13 @@ RESPONSES = {}
 for key, stored in _index.get("responses", {}).items():
     body = (DIRECTORY / stored["body"]).read_bytes() if stored.get("body") else b""
     RESPONSES[key] = (stored["status"], [tuple(pair) for pair in stored["headers"]], body)
-FILES = {path: str(DIRECTORY / name) for path, name in _index.get("files", {}).items()}
+# A file: its name, or its name and the headers to send (else only type and length).
+FILES = {
+    path: (str(DIRECTORY / stored), None)
+    if isinstance(stored, str)
+    else (str(DIRECTORY / stored["name"]), [tuple(pair) for pair in stored["headers"]])
+    for path, stored in _index.get("files", {}).items()
+}
 NOT_FOUND = (
     "404 Not Found",
     [("Content-Type", "text/plain"), ("Content-Length", "9")],
@@ -30,11 +36,12 @@ def application(environ, start_response):
     query = environ.get("QUERY_STRING", "")
     key = f"{path}?{query}" if query else path
     if key in FILES:
-        handle = open(FILES[key], "rb")  # noqa: SIM115 (closed by the server)
-        size = os.fstat(handle.fileno()).st_size
-        start_response(
-            "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(size))]
-        )
+        name, headers = FILES[key]
+        handle = open(name, "rb")  # noqa: SIM115 (closed by the server)
+        if headers is None:
+            size = os.fstat(handle.fileno()).st_size
+            headers = [("Content-Type", "application/json"), ("Content-Length", str(size))]
+        start_response("200 OK", headers)
         return environ["wsgi.file_wrapper"](handle, 64 * 1024)
     if environ.get("HTTP_IF_NONE_MATCH"):
         key = "304 " + key

@@ -46,6 +46,13 @@ class RedisCache(DjangoRedisCache):
         self._class = RedisCacheClient
 
 
+def redis_backend(cache) -> RedisCache | None:
+    """The backend behind ``cache`` if it is this module's Redis cache, else None."""
+    if isinstance(cache, ConnectionProxy):  # django.core.cache.cache: this thread's backend
+        cache = cache._connections[cache._alias]
+    return cache if isinstance(cache, RedisCache) else None
+
+
 # One command instead of three: the counter's increment, its expiry when it is new, and
 # the values of the other keys. EVALSHA (redis-py falls back to EVAL once) costs about
 # half of a pipeline of INCR, EXPIRE NX and MGET in the client.
@@ -65,9 +72,9 @@ def count_and_get_many(cache, counter: str, timeout: int, keys: list[str]) -> tu
     keys' generation and the public generation together. Any other backend (local memory
     in the embedded default and the tests) gets the same answer from its ordinary calls.
     """
-    if isinstance(cache, ConnectionProxy):  # django.core.cache.cache: this thread's backend
-        cache = cache._connections[cache._alias]
-    if isinstance(cache, RedisCache):
+    backend = redis_backend(cache)
+    if backend is not None:
+        cache = backend
         counter_key = cache.make_and_validate_key(counter)
         key_map = {cache.make_and_validate_key(key): key for key in keys}
         client = cache._cache.get_client(write=True)

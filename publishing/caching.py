@@ -40,12 +40,16 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
+from factcheck.mirror import mirror
+
 logger = logging.getLogger(__name__)
 # What a cache that cannot be reached raises (Redis down, refused, timed out).
 CACHE_ERRORS = (RedisError, OSError)
 
 GENERATION_KEY = "claims:public:generation"
 PUBLIC_CACHE_SECONDS = 300
+# Copied into the processes that answer repeated partner reads (partners.api.middleware).
+mirror.watch(GENERATION_KEY)
 # Bump when the shape of the cached content changes, so a deploy never serves old shapes.
 CONTENT_SCHEMA = 2
 
@@ -69,7 +73,8 @@ def generation() -> int:
     try:
         value = cache.get(GENERATION_KEY)
         if value is None:
-            cache.add(GENERATION_KEY, _fresh_generation(), PUBLIC_CACHE_SECONDS)
+            if cache.add(GENERATION_KEY, _fresh_generation(), PUBLIC_CACHE_SECONDS):
+                mirror.changed(wait=False)  # a new number for the same content
             value = cache.get(GENERATION_KEY)
     except CACHE_ERRORS as error:
         _unavailable(error)
@@ -83,6 +88,7 @@ def bump_generation() -> int:
     """Make every cached public page and every ETag obsolete."""
     value = max(_fresh_generation(), generation() + 1)
     cache.set(GENERATION_KEY, value, PUBLIC_CACHE_SECONDS)
+    mirror.changed()  # every process that keeps a copy has it before this returns
     _process.set_gen(value)  # this process sees its own change at once
     return value
 

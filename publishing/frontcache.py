@@ -21,6 +21,7 @@ through; until then it goes through the stack (which answers it without renderin
 
 from __future__ import annotations
 
+import io
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -28,6 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.storage import default_storage
+from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import setting_changed
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.http.response import ResponseHeaders
 
@@ -62,6 +65,7 @@ class Kept:
     headers: tuple[tuple[str, str], ...]
     body: bytes = b""
     file: str = ""
+    path: str = ""  # the file's absolute path, when the storage has one
 
     @property
     def size(self) -> int:
@@ -161,30 +165,86 @@ def keep(copies: Copies, key: str, request: HttpRequest, response: HttpResponseB
         headers=tuple(response.items()),
         body=body,
         file=marker.file,
+        path=_path(marker.file),
     )
     copies.keep(f"{response.status_code}|{key}", kept)
 
 
-def replay(kept: Kept) -> HttpResponseBase:
-    """The kept response again: the same status, headers (in order) and body."""
+def _path(file: str) -> str:
+    try:
+        return default_storage.path(file) if file else ""
+    except NotImplementedError:  # a storage without local files: opened through it
+        return ""
+
+
+def replay(kept: Kept, after: Callable[[], None] | None = None) -> HttpResponseBase:
+    """The kept response again: the same status, headers (in order) and body; ``after``
+    runs when the response is closed (it went out)."""
     response: HttpResponseBase
     if kept.file:
-        response = FileResponse(default_storage.open(kept.file, "rb"), status=kept.status)
+        handle = default_storage.open(kept.file, "rb")
+        response = FileResponse(handle, status=kept.status)
     else:
         response = HttpResponse(kept.body, status=kept.status)
     response.headers = ResponseHeaders(dict(kept.headers))
+    if after is not None:
+        response._resource_closers.append(after)
     return response
 
 
-def wsgi(kept: Kept, environ: dict[str, Any]) -> Answer:
-    """The kept response as Django's WSGI handler would hand it to the server."""
+class _File(io.FileIO):
+    """A kept file as the body: ``after`` runs once the server closed it (sent it)."""
+
+    def __init__(self, path: str, after: Callable[[], None] | None) -> None:
+        super().__init__(path, "rb")
+        self.after = after
+
+    def close(self) -> None:
+        super().close()
+        after, self.after = self.after, None
+        if after is not None:
+            after()
+
+
+class _Body:
+    """A body of bytes or blocks; ``after`` runs once the server closed it (sent it)."""
+
+    def __init__(self, blocks: Iterable[bytes], after: Callable[[], None] | None) -> None:
+        self.blocks = blocks
+        self.after = after
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.blocks)
+
+    def close(self) -> None:
+        close = getattr(self.blocks, "close", None)
+        if close is not None:
+            close()
+        after, self.after = self.after, None
+        if after is not None:
+            after()
+
+
+def _open(kept: Kept, after: Callable[[], None] | None = None) -> Any:
+    if kept.path:
+        return _File(kept.path, after)
+    handle = default_storage.open(kept.file, "rb")  # a storage without local files
+    return _Body(_chunks(handle), after)
+
+
+def wsgi(kept: Kept, environ: dict[str, Any], after: Callable[[], None] | None = None) -> Answer:
+    """The kept response as Django's WSGI handler would hand it to the server; ``after``
+    runs when the server is done with it (what can wait until the answer went out)."""
     body: Iterable[bytes]
     if kept.file:
-        handle = default_storage.open(kept.file, "rb")
+        handle = _open(kept, after)
         wrapper = environ.get("wsgi.file_wrapper")
-        body = wrapper(handle, FILE_BLOCK) if wrapper else _chunks(handle)
+        if isinstance(handle, _File):
+            body = wrapper(handle, FILE_BLOCK) if wrapper else _Body(_chunks(handle), None)
+        else:
+            body = handle
     else:
-        body = [kept.body]
+        body = _Body([kept.body], after)
     return kept.status_line, list(kept.headers), body
 
 
@@ -229,3 +289,82 @@ def answer(
 def tried_in_front(request: HttpRequest) -> bool:
     """The front door (``factcheck.front``) looked at this request already."""
     return bool(request.META.get(TRIED))
+
+
+class EnvironRequest(HttpRequest):
+    """The little of a request that the front door's answerers read: the method and the
+    environ as ``META`` (the headers of a conditional request; the throttle's note, which
+    the full stack's request then finds in the same environ). Building a whole
+    ``WSGIRequest`` costs more than the rest of a kept answer."""
+
+    def __init__(self, environ: dict[str, Any]) -> None:  # nothing else is set up
+        self.META = environ
+        self.method = environ.get("REQUEST_METHOD")
+        self.path = self.path_info = environ.get("PATH_INFO", "")  # for a 412's log line
+
+
+# Whatever of the environ a request's key can depend on: the request line, the server and
+# every header but those the key functions never read (the credentials and the
+# conditional headers, which are looked at on every request).
+_SIGNATURE_FIELDS = (
+    "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING",
+    "SERVER_NAME", "SERVER_PORT", "wsgi.url_scheme",
+)  # fmt: skip
+_NOT_IN_SIGNATURE = frozenset(
+    {
+        "HTTP_AUTHORIZATION",
+        "HTTP_IF_NONE_MATCH",
+        "HTTP_IF_MODIFIED_SINCE",
+        "HTTP_IF_MATCH",
+        "HTTP_IF_UNMODIFIED_SINCE",
+    }
+)
+
+
+class Decisions:
+    """A front answerer's key for an environ, remembered by the environ's signature.
+
+    The key functions (``partners.api.middleware.request_key``,
+    ``publishing.middleware.page_key``) read the path, the query, the host, the scheme
+    and headers, through a ``WSGIRequest`` and Django's helpers (the language, the allowed
+    hosts, the proxy's scheme header); the same signature gives the same key as long as
+    the settings stand, so the decision is remembered (forgotten when a setting changes,
+    which only tests do). A request the answerers see again costs a tuple and a lookup.
+    """
+
+    MAX_ITEMS = 1000
+
+    def __init__(self, decide: Callable[[HttpRequest], str | None]) -> None:
+        self.decide = decide
+        self.items: dict[tuple, str | None] = {}
+        _decisions.append(self)
+
+    def key(self, environ: dict[str, Any]) -> str | None:
+        get = environ.get
+        signature = tuple([get(name) for name in _SIGNATURE_FIELDS]) + tuple(
+            [
+                item
+                for item in environ.items()
+                if item[0].startswith("HTTP_") and item[0] not in _NOT_IN_SIGNATURE
+            ]
+        )
+        try:
+            return self.items[signature]
+        except KeyError:
+            pass
+        key = self.decide(WSGIRequest(environ))
+        if len(self.items) >= self.MAX_ITEMS:
+            self.items.clear()
+        self.items[signature] = key
+        return key
+
+
+_decisions: list[Decisions] = []
+
+
+def _forget_decisions(**kwargs: Any) -> None:
+    for decisions in _decisions:
+        decisions.items.clear()
+
+
+setting_changed.connect(_forget_decisions, dispatch_uid="publishing.frontcache.decisions")

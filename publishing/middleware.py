@@ -23,7 +23,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
-from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language_from_request
@@ -62,6 +61,9 @@ def page_key(request: HttpRequest) -> str | None:
     return f"{language}|{int(secure)}|{request.get_full_path()}"
 
 
+decisions = frontcache.Decisions(page_key)
+
+
 def _conditional(request: HttpRequest, kept: frontcache.Kept) -> bool | None:
     """Exactly the view's rules (``cached_page``): ETag and Last-Modified, 304 or 412."""
     response = get_conditional_response(request, etag=kept.etag, last_modified=kept.last_modified)
@@ -77,8 +79,8 @@ def answer_environ(environ: dict[str, Any]) -> frontcache.Answer | None:
     if not environ.get("PATH_INFO", "").startswith(PREFIXES):
         return None
     environ[frontcache.TRIED] = True
-    request = WSGIRequest(environ)
-    key = page_key(request)
+    request = frontcache.EnvironRequest(environ)
+    key = decisions.key(environ)
     gen = caching.generation_local() if key is not None else None
     if key is None or gen is None:
         return None

@@ -5,10 +5,11 @@ keys it verified, under a SHA-256 of the key, together with the keys' **generati
 (a number in the shared cache) read *before* the row was. Every save or delete of a
 ``PartnerKey`` (revocation in the admin or by the service, an expiry date changed in a
 shell) starts a new generation, at once and again after its commit
-(``partners.receivers``). Each request reads the generation (with the throttle's count, in
-one round trip: ``partners.api.fastpath``), so a revoked key is refused on the partner's
-next request on every process of every machine, as the contract says. An expiry date is
-checked on every request against the kept row.
+(``partners.receivers``), and waits until every process that keeps a copy of it
+(``factcheck.mirror``: the repeated-read path, ``partners.api.middleware``) has read it
+again or stopped trusting its copy. Every other request reads the generation from the
+cache. So a revoked key is refused on the partner's next request on every process of
+every machine. An expiry date is checked on every request against the kept row.
 
 A generation the cache lost counts as changed: every key is verified again.
 """
@@ -25,19 +26,29 @@ from functools import partial
 from django.core.cache import cache
 from django.db import transaction
 
+from factcheck.mirror import mirror
 from publishing.caching import CACHE_ERRORS
 
 from ..models import PartnerKey
 
 KEYS_GENERATION = "partners:keys:generation"
 MAX_KEYS = 1000
+mirror.watch(KEYS_GENERATION)
 
 _lock = threading.Lock()
 _verified: OrderedDict[str, tuple[int, PartnerKey]] = OrderedDict()
 
 
+_digests: dict[str, str] = {}
+
+
 def digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+    found = _digests.get(key)  # a repeated read costs a lookup, not a SHA-256
+    if found is None:
+        if len(_digests) >= MAX_KEYS:
+            _digests.clear()
+        found = _digests[key] = hashlib.sha256(key.encode()).hexdigest()
+    return found
 
 
 def _fresh() -> int:
@@ -49,7 +60,8 @@ def generation() -> int | None:
     try:
         value = cache.get(KEYS_GENERATION)
         if value is None:
-            cache.add(KEYS_GENERATION, _fresh(), None)
+            if cache.add(KEYS_GENERATION, _fresh(), None):
+                mirror.changed(wait=False)
             value = cache.get(KEYS_GENERATION)
     except CACHE_ERRORS:
         return None
@@ -61,6 +73,7 @@ def bump() -> None:
     # An unreachable generation: no process trusts a kept key either.
     with contextlib.suppress(*CACHE_ERRORS):
         cache.set(KEYS_GENERATION, _fresh(), None)
+        mirror.changed()
     forget()
 
 

@@ -6,17 +6,20 @@ while nothing changed, the same bytes each time. ``PartnerReadMiddleware`` comes
 status, headers and body, or the DataFeed's file) and answers the next such request with
 it: in the front door before Django's handler (``factcheck.front``, which it registers
 ``answer_environ`` with) or, where the door is not used (the test client, ``runserver``),
-itself. Either way after one pipelined round trip to the shared cache that brings
-together
+itself. Either way it checks, without waiting for Redis (``factcheck.mirror``):
 
-- the per-key throttle's count for this window (the same counter ``PartnerRateThrottle``
-  keeps: a request over the limit goes through the stack, counted once, for its 429);
 - the partner keys' generation: the key must have been verified by this process in the
   current one (``keycache``), so a revoked key is refused on its next request;
 - the public generation: the kept response must belong to it (a publication anywhere
-  shows on the next request, on every machine).
+  shows on the next request, on every machine);
+- the per-key throttle's count for this window (the same counter ``PartnerRateThrottle``
+  keeps, counted in the background; a request the estimate puts over the limit goes
+  through the stack, counted once, exactly, for its 429).
 
-Nothing is rendered, no query runs (but ``last_used_at``, written at most once a minute).
+The two generations are this process's copies, which every change waits for (or which
+the process no longer trusts: it then asks Redis, in one pipelined round trip that counts
+and reads both). Nothing is rendered, no query runs (but ``last_used_at``, written at most
+once a minute).
 A request the middleware cannot answer goes through unchanged and, when its view marked
 the response as replayable, the response is kept for the next one. Only plain requests
 are answered here: GET with ``Authorization: Api-Key …``, no cookie, no ``Range``, an
@@ -34,13 +37,13 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.translation import get_language_from_request
 from rest_framework.settings import api_settings
 
 from factcheck import front
 from factcheck.cache import count_and_get_many
+from factcheck.mirror import mirror, tally
 from partners import services as partner_services
 from publishing import caching, frontcache
 
@@ -78,6 +81,9 @@ def request_key(request: HttpRequest) -> str | None:
     return f"{language}|{int(secure)}|{packed}|{request.get_full_path()}"
 
 
+decisions = frontcache.Decisions(request_key)
+
+
 def _api_key(request: HttpRequest) -> str | None:
     # As PartnerKeyAuthentication reads it; only a key it verified is ever recognised.
     parts = request.META.get("HTTP_AUTHORIZATION", "").split()
@@ -105,6 +111,52 @@ def find(request: HttpRequest, key: str, api_key: str) -> frontcache.Kept | None
     key_digest = keycache.digest(api_key)
     if keycache.known(key_digest) is None:
         return None  # not verified by this process yet: the stack verifies it and counts
+    shared = mirror.values()
+    if shared is None:
+        return _find_asking(request, key, api_key, key_digest)
+    row = keycache.kept(key_digest, shared.get(keycache.KEYS_GENERATION))
+    gen = shared.get(caching.GENERATION_KEY)
+    if row is None or gen is None:
+        return None  # the stack verifies the key again (or starts a generation) and counts
+    kept = frontcache.find(copies, key, int(gen), request, _conditional)
+    if kept is None:
+        return None
+    rate = _rate()
+    if rate is not None:
+        limit, duration = rate
+        counter = key_window(api_key.partition(".")[0], SCOPE, duration, time.time())
+        estimate = tally.add(counter, duration + 1)  # sent once the answer went out
+        if estimate is None:
+            return None
+        request.META[COUNTED] = (counter, estimate)  # should the stack answer after all
+        if estimate > limit:
+            # Over the limit by this process's estimate: the stack decides on the exact
+            # count, for its 429.
+            tally.settle()
+            request.META[COUNTED] = (counter, tally.count(counter))
+            return None
+    _touch(key_digest, row)
+    return kept
+
+
+_touched: dict[str, float] = {}
+TOUCH_EVERY = 10.0  # seconds; last_used_at itself is written at most once a minute
+
+
+def _touch(key_digest: str, row: Any) -> None:
+    """``partner_key_touch``, asked every ``TOUCH_EVERY`` seconds per key, not per request."""
+    now = time.monotonic()
+    if _touched.get(key_digest, 0.0) <= now:
+        if len(_touched) >= keycache.MAX_KEYS:
+            _touched.clear()
+        _touched[key_digest] = now + TOUCH_EVERY
+        partner_services.partner_key_touch(row)
+
+
+def _find_asking(
+    request: HttpRequest, key: str, api_key: str, key_digest: str
+) -> frontcache.Kept | None:
+    """``find`` without trusted copies (no Redis, or the mirror lost it): one round trip."""
     wanted = [keycache.KEYS_GENERATION, caching.GENERATION_KEY]
     rate = _rate()
     try:
@@ -136,8 +188,8 @@ def answer_environ(environ: dict[str, Any]) -> frontcache.Answer | None:
     if not ROUTE.fullmatch(environ.get("PATH_INFO", "")):
         return None
     environ[frontcache.TRIED] = True
-    request = WSGIRequest(environ)
-    key = request_key(request)
+    request = frontcache.EnvironRequest(environ)
+    key = decisions.key(environ)
     api_key = _api_key(request) if key is not None else None
     if key is None or api_key is None:
         return None
@@ -145,7 +197,7 @@ def answer_environ(environ: dict[str, Any]) -> frontcache.Answer | None:
     if kept is None:
         return None
     try:
-        return frontcache.wsgi(kept, environ)
+        return frontcache.wsgi(kept, environ, after=tally.send)
     except OSError:  # the DataFeed file went (a newer build replaced it): the stack knows
         return None
 
@@ -164,9 +216,10 @@ class PartnerReadMiddleware:
             kept = find(request, key, api_key)
             if kept is not None:
                 try:
-                    return frontcache.replay(kept)
+                    return frontcache.replay(kept, after=tally.send)
                 except OSError:
                     pass  # the DataFeed file went: the stack answers
         response = self.get_response(request)
         frontcache.keep(copies, key, request, response)
+        tally.send()  # a count the stack took over (COUNTED)
         return response

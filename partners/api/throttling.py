@@ -25,10 +25,11 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 from factcheck.addresses import client_address
+from factcheck.mirror import tally
 
 from ..models import PartnerKey
 
-# Set on the request by partners.api.fastpath when it counted the request and then let
+# Set on the request by partners.api.middleware when it counted the request and then let
 # the stack answer it: (the window's key, the count).
 COUNTED = "partner_rate_counted"
 
@@ -113,7 +114,7 @@ class PartnerRateThrottle(ScopedRateThrottle):
         key = f"{self.get_cache_key(request, view)}:{window}"
         counted = request.META.get(COUNTED)
         if counted is not None and counted[0] == key:
-            count = counted[1]  # partners.api.fastpath counted this request already
+            count = counted[1]  # partners.api.middleware counted this request already
         else:
             self.cache.add(key, 0, self.duration + 1)
             try:
@@ -121,6 +122,7 @@ class PartnerRateThrottle(ScopedRateThrottle):
             except ValueError:  # expired between add and incr
                 self.cache.set(key, 1, self.duration + 1)
                 count = 1
+            tally.saw(key, count)  # the repeated-read path counts on from here
         self._wait = (window + 1) * self.duration - now
         return count <= self.num_requests
 

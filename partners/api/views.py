@@ -92,7 +92,7 @@ def list_stamp(kind: str, filters: Any, queryset) -> tuple[int, tuple[int, Any]]
 
 def etag_matches(request: HttpRequest | Request, etag: str) -> bool:
     """If-None-Match names ``etag`` (or ``*``): the answer is a 304."""
-    header = request.headers.get("If-None-Match", "")
+    header = request.META.get("HTTP_IF_NONE_MATCH", "")
     if not header:
         return False
     tags = parse_etags(header)

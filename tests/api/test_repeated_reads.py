@@ -1,9 +1,21 @@
 """Repeated partner reads: answered by the first middleware with the full stack's bytes,
-counted by the throttle, refused at once after a revocation (partners.api.middleware)."""
+counted by the throttle, refused at once after a revocation (partners.api.middleware).
+
+Each test runs twice: on local memory (the embedded default) and on the real Redis (as in
+production), where the generations are this process's copies (``factcheck.mirror``) and
+the throttle counts in the background.
+"""
+
+import socket
+import threading
+import time
+import uuid
 
 import pytest
 from django.core.cache import cache
+from redis.connection import Connection
 
+from factcheck.mirror import mirror, tally
 from partners import services as partner_services
 from partners.api import keycache
 from partners.api import middleware as partner_middleware
@@ -14,6 +26,35 @@ from tests.helpers.api import api_client
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/claims/?page_size=2"
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(params=["locmem", "redis"], autouse=True)
+def shared_cache(request, settings):
+    if request.param == "redis":
+        if not _redis_up():
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "factcheck.cache.RedisCache",
+                "LOCATION": "redis://127.0.0.1:6379/13",
+                "KEY_PREFIX": f"factcheck-tests-reads-{uuid.uuid4().hex[:8]}",
+            }
+        }
+        keycache.forget()
+        deadline = time.monotonic() + 5
+        while mirror.values() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert mirror.values() is not None
+    yield request.param
+    keycache.forget()
 
 
 @pytest.fixture
@@ -102,6 +143,7 @@ def test_a_revocation_by_another_process_is_seen_through_the_shared_generation(
     # this process still holds the key as verified.
     type(partner_key.row).objects.filter(pk=partner_key.row.pk).update(revoked=True)
     cache.set(keycache.KEYS_GENERATION, keycache._fresh() + 1, None)
+    mirror.changed()  # as keycache.bump does there
     assert keycache.known(keycache.digest(partner_key.key)) is not None
     assert partner.get(LIST).status_code == 401
     assert answered[0] == 1
@@ -200,5 +242,46 @@ def test_without_a_generation_the_stack_answers(partner, make_published, answere
     make_published()
     partner.get(LIST)
     cache.delete(caching.GENERATION_KEY)  # the cache lost it (evicted, flushed)
+    mirror.changed()  # and a copy's next read found that out
     assert partner.get(LIST).status_code == 200
     assert answered[0] == 0
+
+
+def test_on_redis_a_repeated_read_waits_for_no_round_trip(
+    shared_cache, partner, make_published, answered, monkeypatch
+):
+    """The request's thread sends the throttle's count and reads no reply it would wait
+    for: the generations are this process's copies."""
+    if shared_cache != "redis":
+        pytest.skip("local memory has no round trip")
+    claim = make_published()
+    paths = (LIST, f"/api/v1/claims/{claim.pk}/", "/api/v1/claimreview/")
+    for path in paths * 2:
+        partner.get(path)  # through the stack (the key verified, kept), then in front
+    assert answered[0] == len(paths) and tally.settle()
+    answered[0] = 0
+    me = threading.current_thread()
+    sent: list[bytes] = []
+    waited: list[bool] = []
+    real_sendall, real_read = socket.socket.sendall, Connection.read_response
+
+    def sendall(sock, data, *args):
+        if threading.current_thread() is me:
+            sent.append(bytes(data))
+        return real_sendall(sock, data, *args)
+
+    def read_response(connection, *args, **kwargs):
+        if threading.current_thread() is me:
+            waited.append(not connection.can_read(0))
+        return real_read(connection, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "sendall", sendall)
+    monkeypatch.setattr(Connection, "read_response", read_response)
+    for path in paths:
+        assert partner.get(path).status_code == 200
+    assert answered[0] == len(paths)
+    commands = [part for data in sent for part in data.split(b"\r\n") if part.isalpha()]
+    assert commands and set(commands) == {b"INCRBY", b"EXPIRE"}
+    assert True not in waited
+    monkeypatch.undo()
+    assert tally.settle()

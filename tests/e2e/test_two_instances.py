@@ -6,6 +6,9 @@ operator's guide describes for several machines. What must hold:
 
 - a publication through one instance shows on the other within
   ``PUBLIC_CACHE_LOCAL_SECONDS`` (pages) and at once (partner API);
+- a partner key revoked by any process is refused on its next request by every worker of
+  either instance, although each answers repeated reads from its own copies
+  (``factcheck.mirror``);
 - a partner gets the same ETag and the same bytes from either instance;
 - a fetch lease is never doubled: with both workers fetching and either of them killed
   with SIGKILL mid-fetch, every cited source ends with exactly one snapshot;
@@ -247,6 +250,26 @@ def test_partners_get_the_same_etag_and_bytes_from_either_instance(cluster):
         etag = answers[0][1]["ETag"]
         for web in ("web-a", "web-b"):
             assert _get(cluster, web, path, **auth, **{"If-None-Match": etag})[0] == 304
+
+
+def test_a_key_revoked_anywhere_is_refused_on_its_next_request_everywhere(cluster):
+    _publish(cluster, "web-a", "Fünfte Prüfung")
+    key = cluster.manage("create_partner_key", "Widerruf").splitlines()[-1]
+    auth = {"Authorization": f"Api-Key {key}"}
+    for _ in range(6):  # every worker of both verifies the key and answers in front
+        for web in ("web-a", "web-b"):
+            assert _get(cluster, web, "/api/v1/claims/", **auth)[0] == 200
+    # Another process (a shell on another machine) revokes it.
+    prefix = key.partition(".")[0]
+    cluster.manage(
+        "shell",
+        "-c",
+        "from partners.models import PartnerKey; from partners.services import "
+        f"partner_key_revoke; partner_key_revoke(key=PartnerKey.objects.get(prefix={prefix!r}))",
+    )
+    for _ in range(6):
+        for web in ("web-a", "web-b"):
+            assert _get(cluster, web, "/api/v1/claims/", **auth)[0] == 401
 
 
 def _raw(url: str, path: str) -> bytes:
