@@ -117,3 +117,57 @@ def test_a_failing_answerer_leaves_the_answer_to_django(handlers, make_published
         front._answerers.pop("broken")
     assert status == "200 OK" and claim.claim.encode() in body
     assert "front door: broken failed" in caplog.text
+
+
+def test_a_remembered_key_is_the_one_decided_and_a_setting_change_forgets_it(settings):
+    from publishing import frontcache
+
+    settings.ALLOWED_HOSTS = ["desk.test"]
+    asked = []
+
+    def decide(request):
+        asked.append(request.get_full_path())
+        request.get_host()  # as the key functions do: a host not allowed gives no key
+        return f"{request.headers.get('Accept-Language')}|{request.get_full_path()}"
+
+    decisions = frontcache.Decisions(decide)
+    factory = RequestFactory(HTTP_HOST="desk.test")
+    environ = factory.get("/fact-checks/?q=a", HTTP_ACCEPT_LANGUAGE="de").environ
+    assert decisions.key(environ) == "de|/fact-checks/?q=a"
+    assert decisions.key(dict(environ)) == "de|/fact-checks/?q=a" and len(asked) == 1
+    # Anything a key may depend on is a new decision: another header, query, host.
+    assert decisions.key({**environ, "HTTP_ACCEPT_LANGUAGE": "en"}) == "en|/fact-checks/?q=a"
+    assert decisions.key({**environ, "QUERY_STRING": "q=b"}) == "de|/fact-checks/?q=b"
+    assert len(asked) == 3
+    # ... but not the credentials and the conditional headers, read on every request.
+    assert decisions.key({**environ, "HTTP_IF_NONE_MATCH": '"x"'}) == "de|/fact-checks/?q=a"
+    assert len(asked) == 3
+    settings.ALLOWED_HOSTS = ["other.test"]  # forgotten: decided again, and refused
+    with pytest.raises(Exception, match="Invalid HTTP_HOST"):
+        decisions.key(environ)
+
+
+@pytest.mark.parametrize("kind", ["file", "bytes"])
+def test_what_waits_for_the_answer_runs_once_the_server_closed_it(tmp_path, kind):
+    from publishing import frontcache
+
+    path = tmp_path / "feed.json"
+    path.write_bytes(b'{"feed": true}')
+    kept = frontcache.Kept(
+        gen=1, etag='"e"', last_modified=None, status=200, status_line="200 OK",
+        headers=(("Content-Type", "application/json"),),
+        body=b"" if kind == "file" else b'{"feed": true}',
+        file="feed.json" if kind == "file" else "", path=str(path) if kind == "file" else "",
+    )  # fmt: skip
+    ran = []
+    environ = RequestFactory().get("/").environ
+    environ["wsgi.file_wrapper"] = lambda handle, size: handle  # the server's sendfile path
+    status, headers, body = frontcache.wsgi(kept, environ, after=lambda: ran.append(1))
+    assert status == "200 OK" and ran == []
+    assert b"".join(iter(lambda: body.read(4), b"") if kind == "file" else body) == (
+        b'{"feed": true}'
+    )
+    assert ran == []  # sent, not yet closed
+    body.close()
+    body.close()
+    assert ran == [1]

@@ -230,7 +230,11 @@ class ClaimReviewFeedView(PartnerView):
         summary="All published verdicts as a schema.org DataFeed of ClaimReview",
         description=(
             "The same ClaimReview objects as the verdict pages' JSON-LD; retracted verdicts "
-            "are left out. Use `If-None-Match` to revalidate."
+            "are left out. Use `If-None-Match` to revalidate. Once the desk has built the "
+            "file of its current state (in the background, seconds after a publication), "
+            "it is served like a static file: `Accept-Encoding: gzip` gets it compressed, "
+            "and a single `Range: bytes=…` gets 206 Partial Content (416 when the range "
+            "lies beyond the file), so a large download can be resumed."
         ),
         parameters=[IF_NONE_MATCH],
         responses={200: DataFeedSerializer, 304: NOT_MODIFIED, **errors(401, 403, 429)},
