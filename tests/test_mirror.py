@@ -96,9 +96,10 @@ def test_every_live_copy_acknowledged(mirror, prefix):
 def test_a_live_copy_that_does_not_answer_is_waited_out(mirror, caplog):
     _until(lambda: mirror.values() is not None)
     client = cache._connections[cache._alias]._cache.get_client(write=True)
-    seconds, _micros = client.time()
+    seconds, micros = client.time()
     # A process that read a moment ago and has stopped since (or lost its subscription).
-    client.zadd(f"{mirror._run.backend.make_and_validate_key(LIVE)}", {"ghost": seconds * 1000})
+    now = seconds * 1000 + micros // 1000
+    client.zadd(mirror._run.backend.make_and_validate_key(LIVE), {"ghost": now})
     mirror.changed()  # waits out the trust window, then says so
     assert "1 process(es) did not acknowledge" in caplog.text
 

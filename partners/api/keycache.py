@@ -68,19 +68,22 @@ def generation() -> int | None:
     return None if value is None else int(value)
 
 
-def bump() -> None:
-    """Every process verifies every key again on its next use."""
+def bump(*, wait: bool = True) -> None:
+    """Every process verifies every key again on its next use (``wait``: before this
+    returns, every process that keeps a copy of the generation has the new one)."""
     # An unreachable generation: no process trusts a kept key either.
     with contextlib.suppress(*CACHE_ERRORS):
         cache.set(KEYS_GENERATION, _fresh(), None)
-        mirror.changed()
+        mirror.changed(wait=wait)
     forget()
 
 
 def bump_on_change() -> None:
     """After a key's row changed: a new generation now and again after the commit (a
-    request that read the old row before the commit must not be trusted afterwards)."""
-    bump()
+    request that read the old row before the commit must not be trusted afterwards).
+    Only the second waits for every process: the change is done when it is committed,
+    and a transaction should not hold its locks meanwhile."""
+    bump(wait=False)
     transaction.on_commit(partial(bump), robust=True)
 
 
