@@ -163,7 +163,7 @@ def test_what_waits_for_the_answer_runs_once_the_server_closed_it(tmp_path, kind
     environ = RequestFactory().get("/").environ
     environ["wsgi.file_wrapper"] = lambda handle, size: handle  # the server's sendfile path
     status, headers, body = frontcache.wsgi(kept, environ, after=lambda: ran.append(1))
-    assert status == "200 OK" and ran == []
+    assert (status, headers, ran) == ("200 OK", [("Content-Type", "application/json")], [])
     assert b"".join(iter(lambda: body.read(4), b"") if kind == "file" else body) == (
         b'{"feed": true}'
     )
