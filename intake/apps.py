@@ -10,4 +10,4 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the receivers; register the tasks in every process (they are sent by name).
-        from intake import receivers, tasks  # noqa: F401
+        from intake import checks, receivers, tasks  # noqa: F401

@@ -8,4 +8,4 @@ class PartnersConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the receivers; register the tasks in every process (they are sent by name).
-        from partners import receivers, tasks  # noqa: F401
+        from partners import checks, receivers, tasks  # noqa: F401
