@@ -177,7 +177,7 @@ def _find_asking(
         return None
     kept = frontcache.find(copies, key, int(gen), request, _conditional)
     if kept is not None:
-        partner_services.partner_key_touch(row)
+        _touch(key_digest, row)
     return kept
 
 
