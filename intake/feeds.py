@@ -3,8 +3,11 @@
 Celery beat runs ``feeds_poll_due`` every minute: it takes the active feeds whose
 ``next_poll_at`` has come (rows locked with ``SKIP LOCKED``, so two beats or workers
 never take one feed twice), moves their next poll one interval on and sends one
-``feed_poll_task`` each. ``feed_poll`` holds the feed's row lock while it polls (again
-``SKIP LOCKED``: a second poll of the same feed meanwhile does nothing):
+``feed_poll_task`` each. ``feed_poll`` takes the feed for itself (a token and a deadline
+on the row, set under a short row lock: a second poll of the same feed meanwhile does
+nothing), fetches without any lock or transaction open (an editor can save the feed, and
+no database connection waits on the network), then records what it found under the row
+lock again, if the feed is still its own:
 
 1. a conditional GET (``If-None-Match``/``If-Modified-Since`` from the stored ETag and
    Last-Modified) through the SSRF-safe fetcher, the body capped at
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -212,25 +216,61 @@ def feed_poll(*, feed_id: int, force: bool = False) -> PollReport:
     language.
     """
     with translation.override(settings.LANGUAGE_CODE):
+        taken = _take(feed_id, force=force)
+        if isinstance(taken, PollReport):
+            return taken
+        feed, token = taken
+        fetched = _fetch(feed)
         with transaction.atomic():
-            feed = Feed.objects.select_for_update(skip_locked=True).filter(pk=feed_id).first()
-            if feed is None:
-                busy = Feed.objects.filter(pk=feed_id).exists()
-                return PollReport("busy" if busy else "skipped")
-            if feed.state != Feed.State.ACTIVE and not force:
-                return PollReport("skipped")
-            report = _poll(feed)
+            feed = Feed.objects.select_for_update().filter(pk=feed_id).first()
+            if feed is None or feed.poll_token != token:
+                return PollReport("busy" if feed is not None else "skipped")
+            feed.poll_token, feed.poll_until = "", None
+            feed.last_polled_at = timezone.now()
+            report = _record(feed, fetched)
         if report.outcome == "failed":
             return report
         # After the feed's commit: the entries' imports are sent to the workers.
         return dataclasses.replace(report, imported=_import_waiting(feed))
 
 
-def _poll(feed: Feed) -> PollReport:
+def _poll_seconds() -> float:
+    """How long a poll may hold a feed: the fetch's own deadline, and a margin."""
+    return engine.fetch_policy().total_deadline + 30
+
+
+@transaction.atomic
+def _take(feed_id: int, *, force: bool) -> tuple[Feed, str] | PollReport:
+    """The feed, taken for this poll (its token), or why not."""
+    feed = Feed.objects.select_for_update(skip_locked=True).filter(pk=feed_id).first()
+    if feed is None:
+        busy = Feed.objects.filter(pk=feed_id).exists()
+        return PollReport("busy" if busy else "skipped")
+    if feed.state != Feed.State.ACTIVE and not force:
+        return PollReport("skipped")
+    now = timezone.now()
+    if feed.poll_until is not None and feed.poll_until > now:
+        return PollReport("busy")  # another poll is fetching it
+    token = secrets.token_hex(8)
+    feed.poll_token, feed.poll_until = token, now + timedelta(seconds=_poll_seconds())
+    feed.save(update_fields=["poll_token", "poll_until"])
+    return feed, token
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    url: str  # the feed's URL when it was fetched
+    reason: str = ""  # why it failed (nothing else is set then)
+    not_modified: bool = False
+    entries: tuple[Entry, ...] = ()
+    etag: str = ""
+    last_modified: str = ""
+
+
+def _fetch(feed: Feed) -> _Fetched:
+    """The feed fetched and parsed: no database work here."""
     from .feedparsing import NotAFeed, parse_feed
 
-    now = timezone.now()
-    feed.last_polled_at = now
     headers: dict[str, str] = {}
     if feed.etag:
         headers["If-None-Match"] = feed.etag
@@ -239,20 +279,18 @@ def _poll(feed: Feed) -> PollReport:
     try:
         result = fetching.fetch(feed.url, policy=_policy(), headers=headers)
     except fetching.TooLarge:
-        return _failed(
-            feed,
-            _("The feed is larger than the desk reads (%(mb)s MB); it was not read.")
-            % {"mb": round(settings.INTAKE_FEED_MAX_BYTES / 1024 / 1024, 1)},
-        )
+        reason = _("The feed is larger than the desk reads (%(mb)s MB); it was not read.") % {
+            "mb": round(settings.INTAKE_FEED_MAX_BYTES / 1024 / 1024, 1)
+        }
+        return _Fetched(feed.url, reason=reason)
     except fetching.FetchError as error:
         said = human_reason(error.reason)
-        return _failed(feed, said.sentence if said else error.reason)
+        return _Fetched(feed.url, reason=said.sentence if said else error.reason)
     if result.status_code == 304:
-        _succeeded(feed, etag=feed.etag, last_modified=feed.last_modified)
-        return PollReport("not-modified")
+        return _Fetched(feed.url, not_modified=True)
     if not 200 <= result.status_code < 300:
         said = human_reason(f"The server answered {result.status_code}.")
-        return _failed(feed, said.sentence if said else str(result.status_code))
+        return _Fetched(feed.url, reason=said.sentence if said else str(result.status_code))
     try:
         parsed = parse_feed(result.body, url=result.final_url, content_type=result.content_type)
     except NotAFeed as error:
@@ -263,13 +301,27 @@ def _poll(feed: Feed) -> PollReport:
             )
         else:
             reason = _("This is not an RSS or Atom feed; nothing was read from it.")
-        return _failed(feed, reason)
-    new = _record_entries(feed, parsed.entries)
-    _succeeded(
-        feed,
+        return _Fetched(feed.url, reason=reason)
+    return _Fetched(
+        feed.url,
+        entries=parsed.entries,
         etag=result.headers.get("etag", "")[:500],
         last_modified=result.headers.get("last-modified", "")[:100],
     )
+
+
+def _record(feed: Feed, fetched: _Fetched) -> PollReport:
+    """What the fetch found, on the feed (locked, the poll's own)."""
+    if fetched.url != feed.url:  # an editor changed the address meanwhile: not this feed's
+        feed.save(update_fields=["poll_token", "poll_until", "last_polled_at"])
+        return PollReport("skipped")
+    if fetched.reason:
+        return _failed(feed, fetched.reason)
+    if fetched.not_modified:
+        _succeeded(feed, etag=feed.etag, last_modified=feed.last_modified)
+        return PollReport("not-modified")
+    new = _record_entries(feed, fetched.entries)
+    _succeeded(feed, etag=fetched.etag, last_modified=fetched.last_modified)
     return PollReport("polled", new=new)
 
 
@@ -369,6 +421,8 @@ def _succeeded(feed: Feed, *, etag: str, last_modified: str) -> None:
             "last_polled_at",
             "last_success_at",
             "next_poll_at",
+            "poll_token",
+            "poll_until",
         ]
     )
 
@@ -378,7 +432,14 @@ def _failed(feed: Feed, reason: str) -> PollReport:
     feed.failures += 1
     feed.last_reason = reason
     feed.next_poll_at = now + timedelta(minutes=feed.interval_minutes)
-    fields = ["failures", "last_reason", "last_polled_at", "next_poll_at"]
+    fields = [
+        "failures",
+        "last_reason",
+        "last_polled_at",
+        "next_poll_at",
+        "poll_token",
+        "poll_until",
+    ]
     if feed.state == Feed.State.ACTIVE and feed.failures >= settings.INTAKE_FEED_PAUSE_AFTER:
         feed.state = Feed.State.PAUSED
         feed.paused_reason = _(

@@ -124,6 +124,10 @@ class Feed(models.Model):
     last_success_at = models.DateTimeField(_("last polled successfully at"), null=True, blank=True)
     next_poll_at = models.DateTimeField(_("next poll at"), null=True, blank=True, db_index=True)
     paused_reason = models.TextField(_("why it was paused"), blank=True)
+    # The poll fetching this feed (its token) and until when it may: a poll holds no row
+    # lock while it waits on the network (intake.feeds).
+    poll_token = models.CharField(max_length=32, blank=True, editable=False)
+    poll_until = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("added by"),

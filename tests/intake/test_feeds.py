@@ -476,3 +476,72 @@ def test_entries_whose_import_task_was_lost_wait_again(http_server, settings):
     # A late task of a released entry does nothing; the next poll sends it again.
     entry = FeedEntry.objects.first()
     assert feeds.feed_entry_import(entry_id=entry.pk) == "skipped"
+
+
+# --- A poll waits on the network without holding the feed's row ------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_a_poll_fetches_the_feed_can_be_saved_and_a_second_poll_is_busy(http_server):
+    from django.db import DatabaseError, connection, transaction
+
+    feed = make_feed(http_server.url("/feed"))
+    item = rss([("a-1", http_server.url("/a"), "Eins")])
+    seen: dict[str, object] = {}
+
+    def handler(ex):
+        # This runs while the poll waits for the answer, on another database connection.
+        try:
+            with transaction.atomic():
+                row = Feed.objects.select_for_update(nowait=True).get(pk=feed.pk)
+                row.name = "Umbenannt"
+                row.save(update_fields=["name"])
+            seen["saved"] = True
+        except DatabaseError as error:
+            seen["saved"] = error
+        seen["second poll"] = feeds.feed_poll(feed_id=feed.pk).outcome
+        connection.close()
+        ex.respond(200, item, content_type="application/rss+xml")
+
+    http_server.route("/feed", handler)
+    report = feeds.feed_poll(feed_id=feed.pk)
+    assert seen == {"saved": True, "second poll": "busy"}
+    assert report.outcome == "polled" and report.new == 1
+    feed.refresh_from_db()
+    assert feed.name == "Umbenannt"  # the editor's change stands
+    assert (feed.poll_token, feed.poll_until) == ("", None)  # free for the next poll
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("meanwhile", ["taken over", "address changed"])
+def test_a_poll_records_nothing_on_a_feed_that_is_no_longer_its_own(http_server, meanwhile):
+    from django.db import connection
+
+    feed = make_feed(http_server.url("/feed"))
+    items = rss([("a-1", http_server.url("/a"), "Eins"), ("a-2", http_server.url("/b"), "Zwei")])
+
+    def handler(ex):
+        if meanwhile == "taken over":  # its time ran out and another poll took the feed
+            Feed.objects.filter(pk=feed.pk).update(poll_token="another")
+        else:
+            Feed.objects.filter(pk=feed.pk).update(url=http_server.url("/other"))
+        connection.close()
+        ex.respond(200, items, content_type="application/rss+xml")
+
+    http_server.route("/feed", handler)
+    report = feeds.feed_poll(feed_id=feed.pk)
+    assert report.outcome == ("busy" if meanwhile == "taken over" else "skipped")
+    assert not FeedEntry.objects.filter(feed=feed).exists()
+    feed.refresh_from_db()
+    assert feed.etag == "" and feed.failures == 0
+
+
+def test_a_poll_that_died_holds_its_feed_only_until_its_deadline(poll, http_server):
+    serve_feed(http_server, "/feed", rss([("a-1", http_server.url("/a"), "Eins")]))
+    feed = make_feed(http_server.url("/feed"))
+    Feed.objects.filter(pk=feed.pk).update(
+        poll_token="dead", poll_until=timezone.now() + timedelta(seconds=30)
+    )
+    assert poll(feed).outcome == "busy"
+    Feed.objects.filter(pk=feed.pk).update(poll_until=timezone.now() - timedelta(seconds=1))
+    assert poll(feed).outcome == "polled"
