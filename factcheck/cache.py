@@ -22,11 +22,11 @@ class RedisCacheClient(DjangoRedisCacheClient):
         self._clients_lock = threading.Lock()
         self._scripts = {}
 
-    def count_and_get_script(self, client):
-        """The registered script of ``count_and_get_many`` (its SHA computed once)."""
-        script = self._scripts.get(id(client))
+    def script(self, client, source: str):
+        """``source`` registered with ``client`` (its SHA computed once)."""
+        script = self._scripts.get((id(client), source))
         if script is None:
-            script = self._scripts[id(client)] = client.register_script(_COUNT_AND_GET)
+            script = self._scripts[(id(client), source)] = client.register_script(source)
         return script
 
     def get_client(self, key=None, *, write=False):
@@ -78,7 +78,7 @@ def count_and_get_many(cache, counter: str, timeout: int, keys: list[str]) -> tu
         counter_key = cache.make_and_validate_key(counter)
         key_map = {cache.make_and_validate_key(key): key for key in keys}
         client = cache._cache.get_client(write=True)
-        script = cache._cache.count_and_get_script(client)
+        script = cache._cache.script(client, _COUNT_AND_GET)
         count, values = script(keys=[counter_key, *key_map], args=[timeout], client=client)
         loads = cache._cache._serializer.loads
         found = {
@@ -87,10 +87,15 @@ def count_and_get_many(cache, counter: str, timeout: int, keys: list[str]) -> tu
             if value is not None
         }
         return int(count), found
+    return counter_add(cache, counter, timeout), cache.get_many(keys)
+
+
+def counter_add(cache, counter: str, timeout: int) -> int:
+    """Add one to ``counter`` (created with ``timeout`` seconds to live) and return it:
+    the fixed-window counters of the throttles and rate limits. Atomic on Redis (INCR)."""
     cache.add(counter, 0, timeout)
     try:
-        count = cache.incr(counter)
+        return cache.incr(counter)
     except ValueError:  # expired between add and incr
         cache.set(counter, 1, timeout)
-        count = 1
-    return count, cache.get_many(keys)
+        return 1

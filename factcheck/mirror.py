@@ -118,7 +118,7 @@ class _Run:
         self.state: tuple[float, dict[str, Any]] = (float("-inf"), {})
         self.pubsub: Any = None
         self.id = secrets.token_hex(8)
-        self.read = self.client.register_script(_READ)
+        self.read = backend._cache.script(self.client, _READ)
 
 
 class Mirror:
@@ -184,7 +184,7 @@ class Mirror:
             return
         client = backend._cache.get_client(write=True)
         token = secrets.token_hex(8)
-        live = client.register_script(_ANNOUNCE)(
+        live = backend._cache.script(client, _ANNOUNCE)(
             keys=[backend.make_and_validate_key(LIVE)],
             args=[backend.make_and_validate_key(CHANNEL), token, int(self.trust_seconds * 1000)],
         )

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from factcheck.cache import counter_add
+
 _RATE = re.compile(r"\s*(\d+)\s*/\s*(\d*)\s*(s|sec|second|m|min|minute|h|hour|d|day)\s*")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -36,10 +38,5 @@ def rate_hit(scope: str, ident: str, rate: str) -> Hit:
     now = time.time()
     window = int(now // duration)
     key = f"ratelimit:{scope}:{ident}:{window}"
-    cache.add(key, 0, duration + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, duration + 1)
-        count = 1
-    return Hit(allowed=count <= limit, wait=max(1, int((window + 1) * duration - now)))
+    hits = counter_add(cache, key, duration + 1)
+    return Hit(allowed=hits <= limit, wait=max(1, int((window + 1) * duration - now)))

@@ -25,6 +25,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 from factcheck.addresses import client_address
+from factcheck.cache import counter_add
 from factcheck.mirror import tally
 
 from ..models import PartnerKey
@@ -37,16 +38,6 @@ COUNTED = "partner_rate_counted"
 def key_window(prefix: str, scope: str, duration: int, now: float) -> str:
     """The counter of a partner key's window (what ``PartnerRateThrottle`` counts in)."""
     return f"throttle:{scope}:key:{prefix}:{int(now // duration)}"
-
-
-def _count(key: str, duration: int) -> int:
-    """Add one to the counter ``key`` of the current ``duration``-second window."""
-    default_cache.add(key, 0, duration + 1)
-    try:
-        return default_cache.incr(key)
-    except ValueError:  # expired between add and incr
-        default_cache.set(key, 1, duration + 1)
-        return 1
 
 
 def _failure_window(request: Request) -> tuple[str, int, float]:
@@ -74,7 +65,7 @@ def auth_failures_check(request: Request) -> None:
 def auth_failure_record(request: Request) -> None:
     """Count a failed credential against the request's address."""
     key, _limit, wait = _failure_window(request)
-    _count(key, int(wait) + 1)
+    counter_add(default_cache, key, int(wait) + 2)
 
 
 class PartnerRateThrottle(ScopedRateThrottle):
@@ -116,12 +107,7 @@ class PartnerRateThrottle(ScopedRateThrottle):
         if counted is not None and counted[0] == key:
             count = counted[1]  # partners.api.middleware counted this request already
         else:
-            self.cache.add(key, 0, self.duration + 1)
-            try:
-                count = self.cache.incr(key)
-            except ValueError:  # expired between add and incr
-                self.cache.set(key, 1, self.duration + 1)
-                count = 1
+            count = counter_add(self.cache, key, self.duration + 1)
             tally.saw(key, count)  # the repeated-read path counts on from here
         self._wait = (window + 1) * self.duration - now
         return count <= self.num_requests
