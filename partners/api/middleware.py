@@ -111,9 +111,16 @@ def find(request: HttpRequest, key: str, api_key: str) -> frontcache.Kept | None
     key_digest = keycache.digest(api_key)
     if keycache.known(key_digest) is None:
         return None  # not verified by this process yet: the stack verifies it and counts
+    rate = _rate()
+    counter = None
+    if rate is not None:
+        counter = key_window(api_key.partition(".")[0], SCOPE, rate[1], time.time())
     shared = mirror.values()
-    if shared is None:
-        return _find_asking(request, key, api_key, key_digest)
+    if shared is None:  # no trusted copies (no Redis, or the mirror lost it): ask
+        shared = _count_and_ask(request, counter, rate)
+        if shared is None:
+            return None
+        counter = None  # counted already
     row = keycache.kept(key_digest, shared.get(keycache.KEYS_GENERATION))
     gen = shared.get(caching.GENERATION_KEY)
     if row is None or gen is None:
@@ -121,22 +128,43 @@ def find(request: HttpRequest, key: str, api_key: str) -> frontcache.Kept | None
     kept = frontcache.find(copies, key, int(gen), request, _conditional)
     if kept is None:
         return None
-    rate = _rate()
-    if rate is not None:
-        limit, duration = rate
-        counter = key_window(api_key.partition(".")[0], SCOPE, duration, time.time())
-        estimate = tally.add(counter, duration + 1)  # sent once the answer went out
-        if estimate is None:
-            return None
-        request.META[COUNTED] = (counter, estimate)  # should the stack answer after all
-        if estimate > limit:
-            # Over the limit by this process's estimate: the stack decides on the exact
-            # count, for its 429.
-            tally.settle()
-            request.META[COUNTED] = (counter, tally.count(counter))
-            return None
+    if counter is not None and rate is not None and not _count_behind(request, counter, rate):
+        return None
     _touch(key_digest, row)
     return kept
+
+
+def _count_and_ask(
+    request: HttpRequest, counter: str | None, rate: tuple[int, int] | None
+) -> dict[str, Any] | None:
+    """The two generations from the cache, and the request counted, in one round trip;
+    None when the cache failed or the request is over the limit (the stack answers)."""
+    wanted = [keycache.KEYS_GENERATION, caching.GENERATION_KEY]
+    try:
+        if counter is None or rate is None:
+            return cache.get_many(wanted)
+        count, found = count_and_get_many(cache, counter, rate[1] + 1, wanted)
+    except caching.CACHE_ERRORS:
+        return None
+    request.META[COUNTED] = (counter, count)  # the throttle must not count it again
+    return found if count <= rate[0] else None
+
+
+def _count_behind(request: HttpRequest, counter: str, rate: tuple[int, int]) -> bool:
+    """Count the request, sent once the answer went out (``tally``); False when the
+    stack must answer (no Redis, or over the limit by this process's estimate)."""
+    limit, duration = rate
+    estimate = tally.add(counter, duration + 1)
+    if estimate is None:
+        return False
+    request.META[COUNTED] = (counter, estimate)  # should the stack answer after all
+    if estimate > limit:
+        # Over the limit by this process's estimate: the stack decides on the exact count,
+        # for its 429.
+        tally.settle()
+        request.META[COUNTED] = (counter, tally.count(counter))
+        return False
+    return True
 
 
 _touched: dict[str, float] = {}
@@ -151,34 +179,6 @@ def _touch(key_digest: str, row: Any) -> None:
             _touched.clear()
         _touched[key_digest] = now + TOUCH_EVERY
         partner_services.partner_key_touch(row)
-
-
-def _find_asking(
-    request: HttpRequest, key: str, api_key: str, key_digest: str
-) -> frontcache.Kept | None:
-    """``find`` without trusted copies (no Redis, or the mirror lost it): one round trip."""
-    wanted = [keycache.KEYS_GENERATION, caching.GENERATION_KEY]
-    rate = _rate()
-    try:
-        if rate is None:
-            count, found = 0, cache.get_many(wanted)
-        else:
-            _limit, duration = rate
-            counter = key_window(api_key.partition(".")[0], SCOPE, duration, time.time())
-            count, found = count_and_get_many(cache, counter, duration + 1, wanted)
-            request.META[COUNTED] = (counter, count)  # the throttle must not count it again
-    except caching.CACHE_ERRORS:
-        return None
-    row = keycache.kept(key_digest, found.get(keycache.KEYS_GENERATION))
-    if row is None or (rate is not None and count > rate[0]):
-        return None
-    gen = found.get(caching.GENERATION_KEY)
-    if gen is None:
-        return None
-    kept = frontcache.find(copies, key, int(gen), request, _conditional)
-    if kept is not None:
-        _touch(key_digest, row)
-    return kept
 
 
 def answer_environ(environ: dict[str, Any]) -> frontcache.Answer | None:
