@@ -43,31 +43,32 @@ def _claimant(speaker: Speaker) -> dict[str, Any]:
     )
 
 
-def _appearance(claim: Claim) -> dict[str, Any]:
-    article = claim.article
-    publisher = _compact({"@type": "Organization", "name": article.outlet})
+def _creative_work(
+    url: str, headline: str, outlet: str, published: Any, language: str | None = None
+) -> dict[str, Any]:
+    publisher = _compact({"@type": "Organization", "name": outlet})
     return _compact(
         {
             "@type": "CreativeWork",
-            "url": article.url,
-            "headline": article.title,
+            "url": url,
+            "headline": headline,
             "publisher": publisher if "name" in publisher else None,
-            "datePublished": article.published_on,
-            "inLanguage": article.language,
+            "datePublished": published,
+            "inLanguage": language,
         }
     )
 
 
+def _appearance(claim: Claim) -> dict[str, Any]:
+    article = claim.article
+    return _creative_work(
+        article.url, article.title, article.outlet, article.published_on, article.language
+    )
+
+
 def _recorded_appearance(appearance: Appearance) -> dict[str, Any]:
-    publisher = _compact({"@type": "Organization", "name": appearance.outlet})
-    return _compact(
-        {
-            "@type": "CreativeWork",
-            "url": appearance.url,
-            "headline": appearance.title,
-            "publisher": publisher if "name" in publisher else None,
-            "datePublished": appearance.appeared_on,
-        }
+    return _creative_work(
+        appearance.url, appearance.title, appearance.outlet, appearance.appeared_on
     )
 
 
